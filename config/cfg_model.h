@@ -1,0 +1,121 @@
+/* cfg_model: the switch configuration as plain C structs.
+ *
+ * Produced by cfg_yang (from JSON instance data validated against
+ * config/yang/vxsw.yang), checked by cfg_validate, consumed by vxswd.
+ * Plain data: no libyang types leak out of config/. Not thread-safe; the
+ * control thread owns it.
+ */
+#ifndef CFG_MODEL_H
+#define CFG_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vx_addr.h"
+
+#define CFG_NAME_MAX 32
+#define CFG_DEVARGS_MAX 256
+#define CFG_PATH_MAX 108   /* sun_path */
+#define CFG_ERR_MAX 512
+
+enum cfg_port_role {
+	CFG_ROLE_VM,      /**< a VM vNIC (vhost-user, tap, af_packet ...) */
+	CFG_ROLE_UPLINK,  /**< toward the underlay (physical NIC, af_xdp, af_packet) */
+	CFG_ROLE_HOST,    /**< the host exception path: a tap holding the underlay IP */
+};
+
+enum cfg_port_mode {
+	CFG_MODE_ACCESS,  /**< untagged traffic belongs to access_vni */
+	CFG_MODE_TRUNK,   /**< 802.1Q VLAN id -> VNI via vlans[] */
+};
+
+struct cfg_vlan_map {
+	uint16_t vlan;   /**< 1..4094 */
+	uint32_t vni;
+};
+
+struct cfg_port {
+	char name[CFG_NAME_MAX];
+	char devargs[CFG_DEVARGS_MAX];  /**< DPDK devargs, e.g. "net_tap0,iface=vm1" */
+	enum cfg_port_role role;
+	enum cfg_port_mode mode;        /**< VM ports only */
+	uint32_t access_vni;            /**< VM access ports; 0 = none */
+	struct cfg_vlan_map *vlans;     /**< VM trunk ports */
+	unsigned n_vlans;
+	uint16_t mtu;                   /**< L3 MTU 576..9216; the loader fills the
+	                                     default 1500 (uplinks: 1600), code that
+	                                     builds a port must set it */
+	uint16_t rx_queues;             /**< 0 = one per worker where supported */
+};
+
+struct cfg_vni {
+	uint32_t id;                    /**< 1..16777215 */
+	bool learning;                  /**< flood-and-learn of remote MACs (default true) */
+	uint32_t mac_limit;             /**< 0 = only the global limit */
+	struct vx_ip *flood;            /**< head-end replication list */
+	unsigned n_flood;
+};
+
+struct cfg_vtep {
+	struct vx_ip ip4;               /**< local IPv4 VTEP address (optional) */
+	struct vx_ip ip6;               /**< local IPv6 VTEP address (optional) */
+	uint16_t udp_port;              /**< default 4789 */
+	uint8_t ttl;                    /**< default 64 */
+	bool allow_inner_vlan;          /**< default false */
+};
+
+/** A static outer next hop for a remote VTEP (instead of the kernel's). */
+struct cfg_nexthop {
+	struct vx_ip vtep;
+	uint8_t mac[6];
+	char port[CFG_NAME_MAX];        /**< uplink name; "" = the first uplink */
+};
+
+struct cfg_fdb_static {
+	uint32_t vni;
+	uint8_t mac[6];
+	char port[CFG_NAME_MAX];        /**< local port name, or "" */
+	struct vx_ip remote;            /**< remote VTEP, or unset */
+};
+
+struct cfg_global {
+	uint16_t workers;               /**< default 1 */
+	uint32_t fdb_max;               /**< default 1048576 */
+	uint32_t aging_s;               /**< default 300; 0 = never age */
+	char ctl_socket[CFG_PATH_MAX];  /**< default /run/vxsw/vxswd.sock */
+};
+
+struct cfg {
+	struct cfg_global global;
+	struct cfg_vtep vtep;
+	struct cfg_port *ports;
+	unsigned n_ports;
+	struct cfg_vni *vnis;
+	unsigned n_vnis;
+	struct cfg_nexthop *nexthops;
+	unsigned n_nexthops;
+	struct cfg_fdb_static *fdb;
+	unsigned n_fdb;
+};
+
+/** Fill defaults into an empty config. */
+void cfg_init(struct cfg *c);
+/** Free everything cfg owns and leave it empty. */
+void cfg_free(struct cfg *c);
+/** Deep copy. Returns 0 or -ENOMEM. */
+int cfg_copy(struct cfg *dst, const struct cfg *src);
+
+const struct cfg_port *cfg_port_by_name(const struct cfg *c, const char *name);
+const struct cfg_vni *cfg_vni_by_id(const struct cfg *c, uint32_t id);
+
+/**
+ * Semantic checks beyond what YANG can say (cross references, families,
+ * conflicts), plus the model's ranges and key uniqueness again for structs
+ * built in C. Reports the first problem. Returns 0 (err = ""), -ENOMEM, or
+ * -EINVAL with err set to "PATH: reason", where
+ * PATH is the YANG data path, e.g.
+ * "/vxsw:vxsw/port[name='vm1']/access-vni: VNI 200 is not configured".
+ */
+int cfg_validate(const struct cfg *c, char *err, unsigned errlen);
+
+#endif

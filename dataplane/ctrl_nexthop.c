@@ -1,0 +1,184 @@
+/* Next-hop resolution for remote VTEPs. See ctrl_nexthop.h. */
+#include "ctrl_nexthop.h"
+
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dp_ctrl.h"
+#include "nl_decode.h"
+#include "nl_sock.h"
+#include "vx_log.h"
+
+/* The kernel name of a tap port: the iface= devarg, or DPDK's default. */
+static void host_ifname(const char *devargs, char *out, size_t len)
+{
+	const char *p = strstr(devargs, "iface=");
+
+	snprintf(out, len, "dtap0");
+	if (p == NULL)
+		return;
+	p += strlen("iface=");
+	snprintf(out, len, "%.*s", (int)strcspn(p, ","), p);
+}
+
+int ctrl_nexthop_init(struct dp_ctrl *c, char *msg, unsigned msglen)
+{
+	struct nl_link link;
+	int host = -1;
+
+	c->host_ifindex = -1;
+	for (unsigned i = 0; i < c->cfg.n_ports; i++) {
+		if (c->cfg.ports[i].role == CFG_ROLE_HOST)
+			host = (int)i;
+		if (c->cfg.ports[i].role == CFG_ROLE_UPLINK && host < 0)
+			memcpy(c->src_mac, c->dp.ports[i].mac, 6);
+	}
+	if (host < 0)
+		return 0; /* static next hops only; the outer source is the uplink's MAC */
+	host_ifname(c->cfg.ports[host].devargs, c->host_ifname, sizeof(c->host_ifname));
+	if (nl_link_get(c->host_ifname, &link) != 0) {
+		snprintf(msg, msglen, "host port %s: no kernel interface '%s'",
+			 c->cfg.ports[host].name, c->host_ifname);
+		return -ENODEV;
+	}
+	c->host_ifindex = link.ifindex;
+	if (link.has_mac)
+		memcpy(c->src_mac, link.mac, 6);
+	static const unsigned groups[] = { RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE,
+					   RTNLGRP_IPV6_ROUTE };
+	int rc = nl_sock_open(groups, sizeof(groups) / sizeof(groups[0]), &c->nl);
+	if (rc != 0) {
+		snprintf(msg, msglen, "cannot open a netlink socket: %s", strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+void ctrl_nexthop_fini(struct dp_ctrl *c)
+{
+	if (c->nl != NULL)
+		nl_sock_close(c->nl);
+	c->nl = NULL;
+}
+
+int ctrl_nexthop_fd(const struct dp_ctrl *c)
+{
+	return c->nl != NULL ? nl_sock_fd(c->nl) : -1;
+}
+
+static const struct cfg_nexthop *static_nexthop(const struct cfg *cfg, const struct vx_ip *ip)
+{
+	for (unsigned i = 0; i < cfg->n_nexthops; i++)
+		if (vx_ip_eq(&cfg->nexthops[i].vtep, ip))
+			return &cfg->nexthops[i];
+	return NULL;
+}
+
+static int uplink_for(const struct dp_ctrl *c, const struct cfg_nexthop *nh)
+{
+	for (unsigned i = 0; i < c->cfg.n_ports; i++)
+		if (c->cfg.ports[i].role == CFG_ROLE_UPLINK &&
+		    (nh == NULL || nh->port[0] == '\0' || strcmp(nh->port, c->cfg.ports[i].name) == 0))
+			return (int)i;
+	return -1;
+}
+
+static bool neigh_usable(const struct nl_neigh *n)
+{
+	return n->has_mac && !(n->state & (NUD_INCOMPLETE | NUD_FAILED | NUD_NONE));
+}
+
+/* The outer destination MAC from the kernel; NULL-free "why" on failure. */
+static const char *kernel_nexthop(struct dp_ctrl *c, const struct vx_ip *ip,
+				  struct ctrl_vtep *m, uint8_t mac[6])
+{
+	struct nl_route rt;
+	struct nl_neigh ne;
+
+	if (c->host_ifindex < 0)
+		return "no host port and no static next hop";
+	if (nl_route_lookup(ip, &rt) != 0)
+		return "no route to the VTEP in the host";
+	if (rt.oif != c->host_ifindex)
+		return "the host routes the VTEP via another interface";
+	m->nh = vx_ip_is_set(&rt.gw) ? rt.gw : *ip;
+	m->oif = rt.oif;
+	if (nl_neigh_get(c->host_ifindex, &m->nh, &ne) == 0 && neigh_usable(&ne)) {
+		memcpy(mac, ne.mac, 6);
+		return NULL;
+	}
+	nl_neigh_resolve(c->host_ifindex, &m->nh);
+	return "waiting for ARP/ND of the next hop";
+}
+
+void ctrl_resolve_vtep(struct dp_ctrl *c, uint16_t i)
+{
+	struct dp_vtep next = c->vteps[i];
+	struct ctrl_vtep *m = &c->vmeta[i];
+	const struct cfg_nexthop *nh = static_nexthop(&c->cfg, &next.ip);
+	const struct vx_ip *local = next.ip.af == AF_INET ? &c->cfg.vtep.ip4 : &c->cfg.vtep.ip6;
+	struct vtep_rewrite_params p = { .udp_port = c->cfg.vtep.udp_port, .ttl = c->cfg.vtep.ttl };
+	int up = uplink_for(c, nh);
+
+	if (!vx_ip_is_set(&next.ip))
+		return;
+	next.resolved = false;
+	m->static_nh = nh != NULL;
+	if (!vx_ip_is_set(local)) {
+		m->why = "no local VTEP address of this family";
+	} else if (up < 0) {
+		m->why = "no uplink";
+	} else if (nh != NULL) {
+		memcpy(p.dst_mac, nh->mac, 6);
+		m->why = NULL;
+	} else {
+		m->why = kernel_nexthop(c, &next.ip, m, p.dst_mac);
+	}
+	if (m->why == NULL) {
+		memcpy(p.src_mac, c->src_mac, 6);
+		memcpy(m->nh_mac, p.dst_mac, 6);
+		p.src_ip = *local;
+		p.dst_ip = next.ip;
+		next.uplink = (uint16_t)up;
+		next.mtu = c->cfg.ports[up].mtu;
+		if (vtep_rewrite_init(&next.rw, &p) == 0)
+			next.resolved = true;
+		else
+			m->why = "cannot build the outer header";
+	}
+	if (memcmp(&next, &c->vteps[i], sizeof(next)) != 0) {
+		c->vteps[i] = next;
+		c->dirty = true;
+	}
+}
+
+void ctrl_resolve_all(struct dp_ctrl *c)
+{
+	for (uint16_t i = 0; i < c->n_vteps; i++)
+		ctrl_resolve_vtep(c, i);
+}
+
+static int on_netlink(void *arg, const struct nl_msg *msg)
+{
+	bool *changed = arg;
+
+	if (msg->kind == NL_NEIGH || msg->kind == NL_ROUTE || msg->kind == NL_LINK)
+		*changed = true;
+	return 0;
+}
+
+void ctrl_nexthop_poll(struct dp_ctrl *c, uint32_t now_s)
+{
+	bool changed = false;
+
+	if (c->nl != NULL && nl_sock_recv(c->nl, on_netlink, &changed) == -ENOBUFS)
+		changed = true; /* overrun: we lost events, so re-read everything */
+	if (changed || now_s != c->last_resolve_s) {
+		c->last_resolve_s = now_s;
+		ctrl_resolve_all(c);
+	}
+}

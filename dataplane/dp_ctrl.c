@@ -1,0 +1,386 @@
+/* The control thread: registries, FDB writes, snapshots. See dp_ctrl.h. */
+#include "dp_ctrl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ctrl_nexthop.h"
+#include "vx_log.h"
+#include "vx_time.h"
+
+#define LEARN_EVENTS_PER_POLL 8192
+
+uint16_t ctrl_bd_of_vni(const struct dp_ctrl *c, uint32_t vni)
+{
+	for (uint16_t bd = 0; bd < FDB_BD_MAX; bd++)
+		if (c->bd_vni[bd] == vni && vni != 0)
+			return bd;
+	return DP_NO_BD;
+}
+
+int ctrl_vtep_index(struct dp_ctrl *c, const struct vx_ip *ip, bool create)
+{
+	int free_slot = -1;
+
+	for (uint16_t i = 0; i < c->n_vteps; i++) {
+		if (vx_ip_eq(&c->vteps[i].ip, ip))
+			return i;
+		if (free_slot < 0 && !vx_ip_is_set(&c->vteps[i].ip))
+			free_slot = i;
+	}
+	if (!create)
+		return -1;
+	if (free_slot < 0) {
+		if (c->n_vteps == DP_MAX_VTEPS) {
+			c->vtep_table_full++;
+			return -1;
+		}
+		free_slot = c->n_vteps++;
+	}
+	memset(&c->vteps[free_slot], 0, sizeof(c->vteps[free_slot]));
+	memset(&c->vmeta[free_slot], 0, sizeof(c->vmeta[free_slot]));
+	c->vteps[free_slot].ip = *ip;
+	c->vmeta[free_slot].why = "not resolved yet";
+	c->dirty = true;
+	ctrl_resolve_vtep(c, (uint16_t)free_slot);
+	return free_slot;
+}
+
+static void notify_fdb(struct dp_ctrl *c, fdb_key_t key, const struct fdb_result *now,
+		       const struct fdb_result *before)
+{
+	uint16_t bd = fdb_key_bd(key);
+
+	if (c->fdb_event_fn != NULL && bd < FDB_BD_MAX)
+		c->fdb_event_fn(c->fdb_event_arg, key, c->bd_vni[bd], now, before);
+}
+
+static void on_removed(void *arg, fdb_key_t key, const struct fdb_result *r)
+{
+	static const struct fdb_result gone = { 0 };
+
+	notify_fdb(arg, key, &gone, r);
+}
+
+/* ---- configuration -> registries and FDB ---- */
+
+static bool ports_same(const struct cfg *a, const struct cfg *b)
+{
+	if (a->n_ports != b->n_ports)
+		return false;
+	for (unsigned i = 0; i < a->n_ports; i++)
+		if (strcmp(a->ports[i].name, b->ports[i].name) != 0 ||
+		    strcmp(a->ports[i].devargs, b->ports[i].devargs) != 0 ||
+		    a->ports[i].role != b->ports[i].role)
+			return false;
+	return true;
+}
+
+static bool port_binding_same(const struct cfg_port *a, const struct cfg_port *b)
+{
+	return a->mode == b->mode && a->access_vni == b->access_vni && a->n_vlans == b->n_vlans &&
+	       (a->n_vlans == 0 || memcmp(a->vlans, b->vlans, a->n_vlans * sizeof(*a->vlans)) == 0);
+}
+
+static void flush_bd(struct dp_ctrl *c, uint16_t bd)
+{
+	static const enum fdb_kind kinds[] = { 0, FDB_KIND_STATIC_LOCAL, FDB_KIND_STATIC_REMOTE,
+					       FDB_KIND_EVPN };
+
+	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		fdb_flush(c->fdb, bd, kinds[k], -1, on_removed, c);
+}
+
+static int sync_bds(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen)
+{
+	for (uint16_t bd = 0; bd < FDB_BD_MAX; bd++) {
+		if (c->bd_vni[bd] != 0 && cfg_vni_by_id(next, c->bd_vni[bd]) == NULL) {
+			flush_bd(c, bd);
+			fdb_set_bd_limit(c->fdb, bd, 0);
+			c->bd_vni[bd] = 0;
+		}
+	}
+	for (unsigned i = 0; i < next->n_vnis; i++) {
+		const struct cfg_vni *v = &next->vnis[i];
+		uint16_t bd = ctrl_bd_of_vni(c, v->id);
+
+		for (uint16_t b = 0; bd == DP_NO_BD && b < FDB_BD_MAX; b++)
+			if (c->bd_vni[b] == 0) {
+				bd = b;
+				c->bd_vni[b] = v->id;
+			}
+		if (bd == DP_NO_BD) {
+			snprintf(msg, msglen, "more than %u VNIs", FDB_BD_MAX);
+			return -ENOSPC;
+		}
+		fdb_set_bd_limit(c->fdb, bd, v->mac_limit);
+		if (!v->learning)
+			fdb_flush(c->fdb, bd, FDB_KIND_REMOTE, -1, on_removed, c);
+	}
+	return 0;
+}
+
+static int register_vteps(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen)
+{
+	for (uint16_t i = 0; i < c->n_vteps; i++) {
+		c->vmeta[i].configured = false;
+		c->vmeta[i].static_nh = false;
+	}
+	for (unsigned i = 0; i < next->n_vnis; i++)
+		for (unsigned f = 0; f < next->vnis[i].n_flood; f++) {
+			int vi = ctrl_vtep_index(c, &next->vnis[i].flood[f], true);
+			if (vi < 0)
+				goto full;
+			c->vmeta[vi].configured = true;
+		}
+	for (unsigned i = 0; i < next->n_fdb; i++) {
+		if (!vx_ip_is_set(&next->fdb[i].remote))
+			continue;
+		int vi = ctrl_vtep_index(c, &next->fdb[i].remote, true);
+		if (vi < 0)
+			goto full;
+		c->vmeta[vi].configured = true;
+	}
+	for (unsigned i = 0; i < next->n_nexthops; i++) {
+		int vi = ctrl_vtep_index(c, &next->nexthops[i].vtep, true);
+		if (vi < 0)
+			goto full;
+		c->vmeta[vi].configured = true;
+	}
+	return 0;
+full:
+	snprintf(msg, msglen, "more than %u remote VTEPs", DP_MAX_VTEPS);
+	return -ENOSPC;
+}
+
+static bool static_same(const struct cfg_fdb_static *a, const struct cfg_fdb_static *b)
+{
+	return a->vni == b->vni && memcmp(a->mac, b->mac, 6) == 0 &&
+	       strcmp(a->port, b->port) == 0 && vx_ip_eq(&a->remote, &b->remote);
+}
+
+static bool static_listed(const struct cfg *cfg, const struct cfg_fdb_static *e)
+{
+	for (unsigned i = 0; i < cfg->n_fdb; i++)
+		if (static_same(&cfg->fdb[i], e))
+			return true;
+	return false;
+}
+
+static int port_index(const struct cfg *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->n_ports; i++)
+		if (strcmp(cfg->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void sync_statics(struct dp_ctrl *c, const struct cfg *prev, const struct cfg *next)
+{
+	uint32_t now = vx_now_s();
+
+	for (unsigned i = 0; prev != NULL && i < prev->n_fdb; i++) {
+		const struct cfg_fdb_static *e = &prev->fdb[i];
+		uint16_t bd = ctrl_bd_of_vni(c, e->vni);
+		if (bd != DP_NO_BD && !static_listed(next, e))
+			fdb_delete(c->fdb, fdb_key(bd, e->mac));
+	}
+	for (unsigned i = 0; i < next->n_fdb; i++) {
+		const struct cfg_fdb_static *e = &next->fdb[i];
+		uint16_t bd = ctrl_bd_of_vni(c, e->vni);
+		int dest = vx_ip_is_set(&e->remote) ? ctrl_vtep_index(c, &e->remote, false)
+						    : port_index(next, e->port);
+		enum fdb_kind kind = vx_ip_is_set(&e->remote) ? FDB_KIND_STATIC_REMOTE
+							      : FDB_KIND_STATIC_LOCAL;
+		if (bd == DP_NO_BD || dest < 0)
+			continue;
+		fdb_learn(c->fdb, fdb_key(bd, e->mac), kind, (uint32_t)dest, now, NULL);
+	}
+}
+
+static void flush_rebound_ports(struct dp_ctrl *c, const struct cfg *next)
+{
+	for (unsigned i = 0; i < next->n_ports && i < c->cfg.n_ports; i++)
+		if (!port_binding_same(&c->cfg.ports[i], &next->ports[i]))
+			fdb_flush(c->fdb, -1, FDB_KIND_LOCAL, i, on_removed, c);
+}
+
+static int publish(struct dp_ctrl *c, char *msg, unsigned msglen)
+{
+	uint16_t eth[DP_MAX_PORTS];
+	struct dp_build_input in = {
+		.cfg = &c->cfg, .eth_port = eth, .bd_vni = c->bd_vni,
+		.vteps = c->vteps, .n_vteps = c->n_vteps,
+	};
+	struct dp_snapshot *s;
+
+	for (uint16_t i = 0; i < c->cfg.n_ports && i < DP_MAX_PORTS; i++)
+		eth[i] = c->dp.ports[i].eth_port;
+	s = dp_snapshot_build(&in, msg, msglen);
+	if (s == NULL)
+		return -ENOMEM;
+	s->generation = ++c->generation;
+	dp_publish(&c->dp, s);
+	c->dirty = false;
+	return 0;
+}
+
+int ctrl_apply(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen)
+{
+	struct cfg copy;
+	int rc;
+
+	if (!ports_same(&c->cfg, next)) {
+		snprintf(msg, msglen, "ports cannot be added, removed or changed while running");
+		return -EINVAL;
+	}
+	rc = cfg_copy(&copy, next);
+	if (rc != 0) {
+		snprintf(msg, msglen, "out of memory");
+		return rc;
+	}
+	flush_rebound_ports(c, next);
+	if ((rc = sync_bds(c, next, msg, msglen)) != 0 ||
+	    (rc = register_vteps(c, next, msg, msglen)) != 0) {
+		cfg_free(&copy);
+		return rc;
+	}
+	sync_statics(c, &c->cfg, next);
+	cfg_free(&c->cfg);
+	c->cfg = copy;
+	ctrl_resolve_all(c);
+	return publish(c, msg, msglen);
+}
+
+int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msglen)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->host_ifindex = -1;
+	rc = cfg_copy(&c->cfg, cfg);
+	if (rc != 0)
+		return rc;
+	c->fdb = fdb_create(cfg->global.fdb_max);
+	if (c->fdb == NULL) {
+		snprintf(msg, msglen, "cannot allocate an FDB of %u entries", cfg->global.fdb_max);
+		return -ENOMEM;
+	}
+	rc = dp_init(&c->dp, cfg, c->fdb, msg, msglen);
+	if (rc != 0)
+		return rc;
+	rc = ctrl_nexthop_init(c, msg, msglen);
+	if (rc != 0)
+		return rc;
+	if ((rc = sync_bds(c, cfg, msg, msglen)) != 0 ||
+	    (rc = register_vteps(c, cfg, msg, msglen)) != 0)
+		return rc;
+	sync_statics(c, NULL, cfg);
+	ctrl_resolve_all(c);
+	rc = publish(c, msg, msglen);
+	if (rc != 0)
+		return rc;
+	atomic_store(&c->dp.now_s, vx_now_s());
+	return dp_start(&c->dp, msg, msglen);
+}
+
+/* ---- the loop ---- */
+
+static void learn_one(struct dp_ctrl *c, const struct fdb_learn_event *e, uint32_t now)
+{
+	struct fdb_result before = { 0 }, after;
+	enum fdb_learn_result r;
+	uint32_t dest = e->port;
+
+	if (e->kind == FDB_KIND_REMOTE) {
+		struct vx_ip ip = { .af = e->vtep_af };
+		int vi;
+
+		memcpy(ip.a, e->vtep_ip, sizeof(ip.a));
+		vi = ctrl_vtep_index(c, &ip, true);
+		if (vi < 0) {
+			c->learn_refused++;
+			return;
+		}
+		if (c->vmeta[vi].configured == false)
+			c->vmeta[vi].learned = true;
+		if (c->dirty) /* the VTEP must be in the workers' table before the MAC */
+			publish(c, (char[128]){ 0 }, 128);
+		dest = (uint32_t)vi;
+	}
+	r = fdb_learn(c->fdb, e->key, (enum fdb_kind)e->kind, dest, now, &before);
+	if (r == FDB_LEARN_NEW || r == FDB_LEARN_MOVED) {
+		after = (struct fdb_result){ .dest = dest, .kind = e->kind };
+		notify_fdb(c, e->key, &after, &before);
+	} else if (r != FDB_LEARN_REFRESH && r != FDB_LEARN_STATIC) {
+		c->learn_refused++;
+	}
+}
+
+static void drain_learn(struct dp_ctrl *c, uint32_t now)
+{
+	struct fdb_learn_event ev[64];
+	unsigned total = 0, n;
+
+	do {
+		n = rte_ring_dequeue_burst_elem(c->dp.learn_ring, ev, sizeof(ev[0]), 64, NULL);
+		for (unsigned i = 0; i < n; i++)
+			learn_one(c, &ev[i], now);
+		total += n;
+	} while (n > 0 && total < LEARN_EVENTS_PER_POLL);
+}
+
+static void drain_slowproto(struct dp_ctrl *c)
+{
+	struct rte_mbuf *m[32];
+	unsigned n = rte_ring_dequeue_burst(c->dp.slow_ring, (void **)m, 32, NULL);
+	uint64_t now_ns = vx_now_ns();
+
+	for (unsigned i = 0; i < n; i++) {
+		if (c->slowproto_fn != NULL)
+			c->slowproto_fn(c->slowproto_arg, m[i]->port,
+					rte_pktmbuf_mtod(m[i], const uint8_t *),
+					rte_pktmbuf_data_len(m[i]), now_ns);
+		else
+			c->slowproto_unclaimed++;
+		rte_pktmbuf_free(m[i]);
+	}
+}
+
+void ctrl_poll(struct dp_ctrl *c)
+{
+	uint32_t now = vx_now_s();
+
+	atomic_store_explicit(&c->dp.now_s, now, memory_order_relaxed);
+	drain_learn(c, now);
+	drain_slowproto(c);
+	ctrl_nexthop_poll(c, now);
+	if (now != c->last_age_s) {
+		c->last_age_s = now;
+		fdb_age(c->fdb, now, c->cfg.global.aging_s, on_removed, c);
+		dp_links_refresh(&c->dp);
+	}
+	if (c->dirty) {
+		char msg[128];
+		if (publish(c, msg, sizeof(msg)) != 0)
+			VX_ERR("cannot publish forwarding tables: %s", msg);
+	}
+}
+
+int ctrl_fd(const struct dp_ctrl *c)
+{
+	return ctrl_nexthop_fd(c);
+}
+
+void ctrl_fini(struct dp_ctrl *c)
+{
+	dp_stop(&c->dp);
+	ctrl_nexthop_fini(c);
+	fdb_destroy(c->fdb);
+	c->fdb = NULL;
+	cfg_free(&c->cfg);
+}

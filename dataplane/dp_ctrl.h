@@ -1,0 +1,80 @@
+/* dp_ctrl: the control thread's state and the only writer of every table.
+ *
+ * Owns the running config, the bridge-domain and VTEP registries, the FDB
+ * writes (learn events, aging, static entries) and next-hop resolution. Turns
+ * all of it into dataplane snapshots. Control thread only; nothing here is
+ * thread-safe, and nothing here runs per packet.
+ */
+#ifndef DP_CTRL_H
+#define DP_CTRL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg_model.h"
+#include "dp.h"
+#include "fdb.h"
+
+struct nl_sock;
+
+/** Per-VTEP facts the snapshot does not carry. */
+struct ctrl_vtep {
+	bool configured;     /**< named in a flood list, static FDB or next hop */
+	bool learned;        /**< created by flood-and-learn from a decapsulated frame */
+	bool static_nh;      /**< outer MAC from config, not from the kernel */
+	struct vx_ip nh;     /**< next hop the kernel route gave (gateway or the VTEP) */
+	uint8_t nh_mac[6];
+	int oif;
+	const char *why;     /**< why unresolved, for show vtep */
+};
+
+/** Hook for slow-protocol frames (LACP, marker) received on uplinks. The
+ *  teaming module registers here; without it they are counted and dropped. */
+typedef void (*ctrl_slowproto_fn)(void *arg, uint16_t port, const uint8_t *frame,
+				  uint32_t len, uint64_t now_ns);
+
+/** Hook for FDB changes made by the control thread (the EVPN agent's
+ *  "local MAC learned/aged/moved" input). kind 0 = removed. */
+typedef void (*ctrl_fdb_event_fn)(void *arg, fdb_key_t key, uint32_t vni,
+				  const struct fdb_result *now, const struct fdb_result *before);
+
+struct dp_ctrl {
+	struct cfg cfg;
+	struct dp dp;
+	struct fdb_table *fdb;
+	uint32_t bd_vni[FDB_BD_MAX];          /**< bd -> VNI, 0 = free */
+	uint16_t n_vteps;
+	struct dp_vtep vteps[DP_MAX_VTEPS];   /**< the registry snapshots copy */
+	struct ctrl_vtep vmeta[DP_MAX_VTEPS];
+	struct nl_sock *nl;                   /**< NULL without a host port */
+	int host_ifindex;
+	char host_ifname[32];
+	uint8_t src_mac[6];                   /**< outer source MAC */
+	bool dirty;                           /**< registry changed: publish */
+	uint32_t last_resolve_s, last_age_s;
+	uint64_t generation;
+	uint64_t slowproto_unclaimed, learn_refused, vtep_table_full;
+	ctrl_slowproto_fn slowproto_fn;
+	void *slowproto_arg;
+	ctrl_fdb_event_fn fdb_event_fn;
+	void *fdb_event_arg;
+};
+
+/** Bring the dataplane up for cfg (EAL already initialised). cfg is copied. */
+int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msglen);
+/** One control-loop step: events, aging, resolution, publication. */
+void ctrl_poll(struct dp_ctrl *c);
+/** File descriptor to poll() on besides the CLI socket (netlink), or -1. */
+int ctrl_fd(const struct dp_ctrl *c);
+/** Replace the configuration at runtime: whole or nothing. Ports cannot be
+ *  added, removed or re-pointed at other devices while running. */
+int ctrl_apply(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen);
+/** Stop workers and ports, free everything. */
+void ctrl_fini(struct dp_ctrl *c);
+
+/** bd of a VNI, DP_NO_BD if not configured. */
+uint16_t ctrl_bd_of_vni(const struct dp_ctrl *c, uint32_t vni);
+/** VTEP index for ip, registering it if create; -1 if absent or full. */
+int ctrl_vtep_index(struct dp_ctrl *c, const struct vx_ip *ip, bool create);
+
+#endif

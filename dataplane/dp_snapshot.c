@@ -1,0 +1,234 @@
+/* Building the worker's read-only tables from config and control-thread state. */
+#include "dp_snapshot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ETH_P_8021Q_BE0 0x81
+#define ETH_P_8021Q_BE1 0x00
+#define ETH_P_8021AD_BE0 0x88
+#define ETH_P_8021AD_BE1 0xa8
+
+static int vni_map_add(struct dp_snapshot *s, uint32_t vni, uint16_t bd)
+{
+	uint32_t i = (vni * 2654435761u) & (DP_VNI_MAP_SIZE - 1);
+
+	for (unsigned n = 0; n < DP_VNI_MAP_SIZE; n++) {
+		struct dp_vni_slot *sl = &s->vni_map[i];
+		if (sl->vni == 0 || sl->vni == vni) {
+			sl->vni = vni;
+			sl->bd = bd;
+			return 0;
+		}
+		i = (i + 1) & (DP_VNI_MAP_SIZE - 1);
+	}
+	return -ENOSPC;
+}
+
+static uint16_t bd_of_vni(const struct dp_build_input *in, uint32_t vni)
+{
+	for (uint16_t bd = 0; bd < FDB_BD_MAX; bd++)
+		if (in->bd_vni[bd] == vni)
+			return bd;
+	return DP_NO_BD;
+}
+
+static int vtep_index(const struct dp_build_input *in, const struct vx_ip *ip)
+{
+	for (uint16_t i = 0; i < in->n_vteps; i++)
+		if (vx_ip_eq(&in->vteps[i].ip, ip))
+			return i;
+	return -1;
+}
+
+static int add_member(struct dp_bd *b, uint16_t port, uint16_t vlan)
+{
+	struct dp_member *m = realloc(b->members, (b->n_members + 1u) * sizeof(*m));
+
+	if (m == NULL)
+		return -ENOMEM;
+	b->members = m;
+	m[b->n_members++] = (struct dp_member){ .port = port, .vlan = vlan };
+	return 0;
+}
+
+static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, char *msg,
+		       unsigned msglen)
+{
+	const struct cfg *c = in->cfg;
+
+	if (c->n_ports > DP_MAX_PORTS) {
+		snprintf(msg, msglen, "too many ports (%u > %u)", c->n_ports, DP_MAX_PORTS);
+		return -EINVAL;
+	}
+	s->n_ports = (uint16_t)c->n_ports;
+	for (uint16_t i = 0; i < c->n_ports; i++) {
+		const struct cfg_port *cp = &c->ports[i];
+		struct dp_port *p = &s->ports[i];
+
+		p->eth_port = in->eth_port[i];
+		p->role = (uint8_t)cp->role;
+		p->mtu = cp->mtu;
+		p->access_bd = DP_NO_BD;
+		if (cp->role == CFG_ROLE_HOST)
+			s->host_port = i;
+		if (cp->role == CFG_ROLE_UPLINK)
+			s->uplinks[s->n_uplinks++] = i;
+		if (cp->role != CFG_ROLE_VM)
+			continue;
+		if (cp->mode == CFG_MODE_ACCESS) {
+			p->access_bd = cp->access_vni ? bd_of_vni(in, cp->access_vni) : DP_NO_BD;
+			if (p->access_bd != DP_NO_BD &&
+			    add_member(&s->bds[p->access_bd], i, 0) != 0)
+				return -ENOMEM;
+			continue;
+		}
+		p->trunk = 1;
+		p->vlan_bd = malloc(DP_VLAN_COUNT * sizeof(*p->vlan_bd));
+		if (p->vlan_bd == NULL)
+			return -ENOMEM;
+		for (unsigned v = 0; v < DP_VLAN_COUNT; v++)
+			p->vlan_bd[v] = DP_NO_BD;
+		for (unsigned v = 0; v < cp->n_vlans; v++) {
+			uint16_t bd = bd_of_vni(in, cp->vlans[v].vni);
+			uint16_t vid = cp->vlans[v].vlan;
+
+			if (bd == DP_NO_BD || vid == 0 || vid >= DP_VLAN_COUNT)
+				continue;
+			p->vlan_bd[vid] = bd;
+			if (add_member(&s->bds[bd], i, vid) != 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, char *msg,
+		     unsigned msglen)
+{
+	const struct cfg *c = in->cfg;
+
+	for (unsigned i = 0; i < c->n_vnis; i++) {
+		const struct cfg_vni *v = &c->vnis[i];
+		uint16_t bd = bd_of_vni(in, v->id);
+		struct dp_bd *b;
+
+		if (bd == DP_NO_BD) {
+			snprintf(msg, msglen, "VNI %u has no bridge domain", v->id);
+			return -EINVAL;
+		}
+		b = &s->bds[bd];
+		b->vni = v->id;
+		b->learning = v->learning;
+		if (vni_map_add(s, v->id, bd) != 0)
+			return -ENOSPC;
+		b->flood = calloc(v->n_flood ? v->n_flood : 1, sizeof(*b->flood));
+		if (b->flood == NULL)
+			return -ENOMEM;
+		for (unsigned f = 0; f < v->n_flood; f++) {
+			int vi = vtep_index(in, &v->flood[f]);
+			if (vi < 0) {
+				snprintf(msg, msglen, "VNI %u: flood VTEP not registered", v->id);
+				return -EINVAL;
+			}
+			b->flood[b->n_flood++] = (uint16_t)vi;
+		}
+	}
+	return 0;
+}
+
+struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg, unsigned msglen)
+{
+	struct dp_snapshot *s = calloc(1, sizeof(*s));
+	uint16_t n_bds = 0;
+
+	if (s == NULL)
+		return NULL;
+	msg[0] = '\0';
+	s->host_port = DP_NO_PORT;
+	s->local = (struct vtep_local){
+		.ip4 = in->cfg->vtep.ip4,
+		.ip6 = in->cfg->vtep.ip6,
+		.udp_port = in->cfg->vtep.udp_port,
+		.allow_inner_vlan = in->cfg->vtep.allow_inner_vlan,
+	};
+	for (uint16_t bd = 0; bd < FDB_BD_MAX; bd++)
+		if (in->bd_vni[bd] != 0)
+			n_bds = (uint16_t)(bd + 1);
+	s->n_bds = n_bds;
+	s->bds = calloc(n_bds ? n_bds : 1, sizeof(*s->bds));
+	s->n_vteps = in->n_vteps;
+	s->vteps = calloc(in->n_vteps ? in->n_vteps : 1, sizeof(*s->vteps));
+	if (s->bds == NULL || s->vteps == NULL)
+		goto fail;
+	if (in->n_vteps)
+		memcpy(s->vteps, in->vteps, in->n_vteps * sizeof(*s->vteps));
+	if (build_bds(s, in, msg, msglen) != 0 || build_ports(s, in, msg, msglen) != 0)
+		goto fail;
+	return s;
+fail:
+	if (msg[0] == '\0')
+		snprintf(msg, msglen, "out of memory building forwarding tables");
+	dp_snapshot_free(s);
+	return NULL;
+}
+
+void dp_snapshot_free(struct dp_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	for (uint16_t i = 0; i < s->n_ports; i++)
+		free(s->ports[i].vlan_bd);
+	for (uint16_t b = 0; b < s->n_bds && s->bds; b++) {
+		free(s->bds[b].members);
+		free(s->bds[b].flood);
+	}
+	free(s->bds);
+	free(s->vteps);
+	free(s);
+}
+
+enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame, uint32_t len,
+				    uint16_t *bd, uint16_t *vlan)
+{
+	bool tagged;
+
+	if (len < 14)
+		return DP_CLASSIFY_RUNT;
+	tagged = (frame[12] == ETH_P_8021Q_BE0 && frame[13] == ETH_P_8021Q_BE1) ||
+		 (frame[12] == ETH_P_8021AD_BE0 && frame[13] == ETH_P_8021AD_BE1);
+	*vlan = 0;
+	if (!p->trunk) {
+		if (tagged)
+			return DP_CLASSIFY_TAGGED_ON_ACCESS;
+		if (p->access_bd == DP_NO_BD)
+			return DP_CLASSIFY_NO_VNI;
+		*bd = p->access_bd;
+		return DP_CLASSIFY_OK;
+	}
+	/* Trunk: only 802.1Q (0x8100) with a mapped VLAN id; no native VLAN. */
+	if (!tagged || frame[12] != ETH_P_8021Q_BE0)
+		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
+	if (len < 18)
+		return DP_CLASSIFY_RUNT;
+	*vlan = (uint16_t)(((frame[14] << 8) | frame[15]) & 0x0fff);
+	if (p->vlan_bd == NULL || p->vlan_bd[*vlan] == DP_NO_BD)
+		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
+	*bd = p->vlan_bd[*vlan];
+	return DP_CLASSIFY_OK;
+}
+
+int dp_port_vlan_in_bd(const struct dp_snapshot *s, uint16_t port, uint16_t bd)
+{
+	const struct dp_bd *b;
+
+	if (bd >= s->n_bds)
+		return -1;
+	b = &s->bds[bd];
+	for (uint16_t i = 0; i < b->n_members; i++)
+		if (b->members[i].port == port)
+			return b->members[i].vlan;
+	return -1;
+}

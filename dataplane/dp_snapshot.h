@@ -1,0 +1,134 @@
+/* dp_snapshot: the read-only tables a worker forwards with.
+ *
+ * The control thread builds a new snapshot whenever configuration or a
+ * next hop changes, publishes it with one atomic pointer store, and frees the
+ * old one after an RCU grace period. Workers load the pointer once per loop
+ * iteration and never write to it. Pure (no EAL): built and tested without DPDK.
+ *
+ * Indices that FDB entries hold (bridge domain = VNI index, VTEP index, port
+ * index) are assigned by the control thread and stay stable across snapshots,
+ * so an FDB entry never points at the wrong thing after a rebuild. A worker
+ * still bounds-checks them: an entry may be newer than the snapshot it holds.
+ */
+#ifndef DP_SNAPSHOT_H
+#define DP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cfg_model.h"
+#include "fdb.h"
+#include "vtep_hdr.h"
+
+#define DP_MAX_PORTS 64
+#define DP_MAX_VTEPS 4096
+#define DP_NO_BD 0xffffu
+#define DP_NO_PORT 0xffffu
+#define DP_VLAN_COUNT 4096
+
+struct dp_port {
+	uint16_t eth_port;   /**< DPDK port id */
+	uint8_t role;        /**< enum cfg_port_role */
+	uint8_t trunk;       /**< VM trunk: 802.1Q tags map to bridge domains */
+	uint16_t access_bd;  /**< access VM port: its bridge domain, else DP_NO_BD */
+	uint16_t mtu;        /**< L3 MTU (uplinks: limit for encapsulated packets) */
+	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
+	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
+};
+
+/** A local port in a bridge domain and the tag it uses there (0 = untagged). */
+struct dp_member {
+	uint16_t port;
+	uint16_t vlan;
+};
+
+struct dp_bd {
+	uint32_t vni;        /**< 0 = unused slot */
+	bool learning;       /**< learn remote MACs from decapsulated frames */
+	uint16_t n_members;
+	struct dp_member *members;
+	uint16_t n_flood;
+	uint16_t *flood;     /**< VTEP indices for head-end replication */
+};
+
+struct dp_vtep {
+	struct vx_ip ip;     /**< af == 0: unused slot */
+	bool resolved;       /**< rw holds a usable outer header */
+	uint16_t uplink;     /**< port index to send on */
+	uint16_t mtu;        /**< that uplink's MTU */
+	struct vtep_rewrite rw;
+};
+
+/** VNI -> bridge domain, open addressing (2x FDB_BD_MAX slots). */
+#define DP_VNI_MAP_SIZE (2 * FDB_BD_MAX)
+struct dp_vni_slot {
+	uint32_t vni;        /**< 0 = empty */
+	uint16_t bd;
+};
+
+struct dp_snapshot {
+	uint64_t generation;
+	struct vtep_local local;
+	uint16_t n_ports;
+	struct dp_port ports[DP_MAX_PORTS];
+	uint16_t host_port;  /**< port index of the host tap, DP_NO_PORT if none */
+	uint16_t n_uplinks;
+	uint16_t uplinks[DP_MAX_PORTS]; /**< port indices, config order */
+	uint16_t n_bds;      /**< size of bds[] (highest bd + 1) */
+	struct dp_bd *bds;
+	uint16_t n_vteps;    /**< size of vteps[] (highest index + 1) */
+	struct dp_vtep *vteps;
+	struct dp_vni_slot vni_map[DP_VNI_MAP_SIZE];
+};
+
+/** What the control thread knows that the config does not say. */
+struct dp_build_input {
+	const struct cfg *cfg;
+	const uint16_t *eth_port;     /**< [cfg->n_ports] DPDK port ids */
+	const uint32_t *bd_vni;       /**< [FDB_BD_MAX] bd -> VNI, 0 = free */
+	const struct dp_vtep *vteps;  /**< [n_vteps] the VTEP registry */
+	uint16_t n_vteps;
+};
+
+/** Build a snapshot. NULL on ENOMEM or inconsistent input (msg set). */
+struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg, unsigned msglen);
+void dp_snapshot_free(struct dp_snapshot *s);
+
+/** VNI -> bd, DP_NO_BD if the VNI is not configured. */
+static inline uint16_t dp_vni_to_bd(const struct dp_snapshot *s, uint32_t vni)
+{
+	uint32_t i = (vni * 2654435761u) & (DP_VNI_MAP_SIZE - 1);
+
+	if (vni == 0)
+		return DP_NO_BD;
+	for (unsigned n = 0; n < DP_VNI_MAP_SIZE; n++) {
+		const struct dp_vni_slot *sl = &s->vni_map[i];
+		if (sl->vni == vni)
+			return sl->bd;
+		if (sl->vni == 0)
+			return DP_NO_BD;
+		i = (i + 1) & (DP_VNI_MAP_SIZE - 1);
+	}
+	return DP_NO_BD;
+}
+
+/** Why a VM-port frame has no bridge domain (0 = it has one). */
+enum dp_classify_err {
+	DP_CLASSIFY_OK,
+	DP_CLASSIFY_RUNT,
+	DP_CLASSIFY_NO_VNI,          /**< access port without a VNI */
+	DP_CLASSIFY_TAGGED_ON_ACCESS,
+	DP_CLASSIFY_VLAN_NOT_ALLOWED, /**< trunk: untagged, or a VLAN not mapped */
+};
+
+/**
+ * Map a frame received on a VM port to its bridge domain.
+ * Sets *bd and *vlan (the 802.1Q id to strip, 0 if untagged).
+ */
+enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame, uint32_t len,
+				    uint16_t *bd, uint16_t *vlan);
+
+/** The tag a port uses in bd (0 = untagged), or -1 if the port is not in bd. */
+int dp_port_vlan_in_bd(const struct dp_snapshot *s, uint16_t port, uint16_t bd);
+
+#endif

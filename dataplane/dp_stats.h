@@ -1,0 +1,47 @@
+/* dp_stats: per-lcore counters. Each worker writes only its own block (no
+ * atomics, no sharing); the control thread sums blocks on read. */
+#ifndef DP_STATS_H
+#define DP_STATS_H
+
+#include <stdint.h>
+
+#include "dp_snapshot.h"
+#include "fdb.h"
+#include "vtep_hdr.h"
+
+/** All drop reasons: the decap ones first, then the dataplane's. */
+enum dp_drop {
+#define X(e, s) DP_DROP_VTEP_##e,
+#include "vtep_drop.def"
+#undef X
+#define X(e, s) DP_DROP_##e,
+#include "dp_drop.def"
+#undef X
+	DP_DROP_COUNT
+};
+const char *dp_drop_name(enum dp_drop d);
+
+struct dp_port_stats {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, drops;
+};
+
+struct dp_bd_stats {
+	uint64_t encap, decap, flood, drops;
+};
+
+struct dp_vtep_stats {
+	uint64_t tx_packets;
+};
+
+struct dp_lcore_stats {
+	struct dp_port_stats port[DP_MAX_PORTS];
+	uint64_t drop[DP_DROP_COUNT];
+	struct dp_bd_stats bd[FDB_BD_MAX];
+	struct dp_vtep_stats vtep[DP_MAX_VTEPS];
+	uint64_t learn_events, punted_host, slowproto;
+} __attribute__((aligned(64)));
+
+/** Add every counter of src into dst. */
+void dp_stats_add(struct dp_lcore_stats *dst, const struct dp_lcore_stats *src);
+
+#endif

@@ -1,0 +1,461 @@
+/* The worker loop: rx burst -> classify -> learn -> lookup -> encap/decap/flood -> tx.
+ *
+ * Hot path rules: no locks, no syscalls, no allocation except mbuf copies for
+ * flooding, no logging; counters in this worker's own block.
+ */
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dp.h"
+#include "vtep_hdr.h"
+
+#define DP_TXBUF 64
+
+struct txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[DP_TXBUF];
+};
+
+/* Everything a worker touches while handling one burst. */
+struct wctx {
+	struct dp *dp;
+	struct dp_worker *w;
+	const struct dp_snapshot *s;
+	struct dp_lcore_stats *st;
+	uint32_t now_s;
+	uint16_t n_events;
+	struct fdb_learn_event events[DP_BURST];
+	struct txbuf tx[DP_MAX_PORTS];
+};
+
+static void tx_flush(struct wctx *c, uint16_t port)
+{
+	struct txbuf *b = &c->tx[port];
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(c->s->ports[port].eth_port, (uint16_t)c->w->id, b->m, b->n);
+	for (uint16_t i = 0; i < sent; i++)
+		c->st->port[port].tx_bytes += b->m[i]->pkt_len;
+	c->st->port[port].tx_packets += sent;
+	if (sent < b->n) {
+		c->st->port[port].drops += b->n - sent;
+		c->st->drop[DP_DROP_TX_FULL] += b->n - sent;
+		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void tx_enqueue(struct wctx *c, uint16_t port, struct rte_mbuf *m)
+{
+	struct txbuf *b = &c->tx[port];
+
+	if (b->n == DP_TXBUF)
+		tx_flush(c, port);
+	b->m[b->n++] = m;
+}
+
+static inline void drop(struct wctx *c, struct rte_mbuf *m, enum dp_drop why)
+{
+	c->st->drop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+static void events_flush(struct wctx *c)
+{
+	unsigned done;
+
+	if (c->n_events == 0)
+		return;
+	done = rte_ring_enqueue_burst_elem(c->dp->learn_ring, c->events,
+					   sizeof(struct fdb_learn_event), c->n_events, NULL);
+	c->st->learn_events += done;
+	c->st->drop[DP_DROP_LEARN_RING_FULL] += c->n_events - done;
+	c->n_events = 0;
+}
+
+static inline struct fdb_learn_event *event_slot(struct wctx *c)
+{
+	if (c->n_events == DP_BURST)
+		events_flush(c);
+	return &c->events[c->n_events++];
+}
+
+static inline const uint8_t *eth_dst(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, const uint8_t *);
+}
+
+static inline const uint8_t *eth_src(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod(m, const uint8_t *) + 6;
+}
+
+/* Remove the 802.1Q tag in place: move the MACs forward over it. */
+static inline void vlan_strip(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+
+	memmove(p + 4, p, 12);
+	rte_pktmbuf_adj(m, 4);
+}
+
+/* Deliver to a local port of bd, tagging for trunks. Consumes m. */
+static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uint16_t bd)
+{
+	const struct dp_port *p = &c->s->ports[port];
+
+	if (p->trunk) {
+		int vlan = dp_port_vlan_in_bd(c->s, port, bd);
+		if (vlan <= 0) {
+			drop(c, m, DP_DROP_VLAN_NOT_ALLOWED);
+			return;
+		}
+		m->vlan_tci = (uint16_t)vlan;
+		if (rte_vlan_insert(&m) != 0) {
+			drop(c, m, DP_DROP_DECAP_INNER_VLAN_TAG_LOST);
+			return;
+		}
+	}
+	tx_enqueue(c, port, m);
+}
+
+/* Encapsulate toward VTEP vi and queue on its uplink. Consumes m. */
+static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t bd, uint32_t hash)
+{
+	const struct dp_vtep *v;
+	uint32_t inner_len = m->pkt_len;
+	uint8_t *hdr;
+
+	if (vi >= c->s->n_vteps || !c->s->vteps[vi].resolved) {
+		drop(c, m, DP_DROP_VTEP_UNRESOLVED);
+		return;
+	}
+	v = &c->s->vteps[vi];
+	if (vtep_outer_ip_len(&v->rw, inner_len) > v->mtu) {
+		drop(c, m, DP_DROP_MTU_EXCEEDED);
+		return;
+	}
+	if (m->nb_segs != 1) {
+		drop(c, m, DP_DROP_MULTI_SEGMENT);
+		return;
+	}
+	hdr = (uint8_t *)rte_pktmbuf_prepend(m, v->rw.len);
+	if (hdr == NULL) {
+		drop(c, m, DP_DROP_NO_MBUF);
+		return;
+	}
+	vtep_encap(hdr, &v->rw, c->s->bds[bd].vni, vtep_sport(hash), (uint16_t)inner_len);
+	c->st->bd[bd].encap++;
+	c->st->vtep[vi].tx_packets++;
+	tx_enqueue(c, v->uplink, m);
+}
+
+static inline uint32_t flow_hash(const struct rte_mbuf *m)
+{
+	return vtep_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
+}
+
+/* BUM: a copy to every other local member of bd, and (from a VM) to every
+ * VTEP of the flood list. The original goes to the last target. */
+static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t bd,
+		  bool to_vteps)
+{
+	const struct dp_bd *b = &c->s->bds[bd];
+	unsigned n_targets = 0, done = 0;
+	uint32_t hash = 0;
+
+	for (uint16_t i = 0; i < b->n_members; i++)
+		n_targets += b->members[i].port != in_port;
+	if (to_vteps) {
+		n_targets += b->n_flood;
+		if (b->n_flood)
+			hash = flow_hash(m);
+	}
+	if (n_targets == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	c->st->bd[bd].flood++;
+	for (uint16_t i = 0; i < b->n_members; i++) {
+		uint16_t port = b->members[i].port;
+		struct rte_mbuf *copy;
+
+		if (port == in_port)
+			continue;
+		copy = ++done == n_targets ? m : rte_pktmbuf_copy(m, c->dp->pool, 0, UINT32_MAX);
+		if (copy == NULL) {
+			c->st->drop[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		deliver_local(c, copy, port, bd);
+	}
+	for (uint16_t i = 0; to_vteps && i < b->n_flood; i++) {
+		struct rte_mbuf *copy =
+			++done == n_targets ? m : rte_pktmbuf_copy(m, c->dp->pool, 0, UINT32_MAX);
+		if (copy == NULL) {
+			c->st->drop[DP_DROP_NO_MBUF]++;
+			continue;
+		}
+		encap_to(c, copy, b->flood[i], bd, hash);
+	}
+}
+
+/* ---- frames from VM ports ---- */
+
+static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
+			const uint8_t *src, uint16_t port)
+{
+	struct fdb_learn_event *e;
+
+	if (!fdb_mac_learnable(src))
+		return;
+	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
+		fdb_touch(c->dp->fdb, key, c->now_s);
+		return;
+	}
+	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
+		return;
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = port };
+}
+
+static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_port *p = &c->s->ports[pi];
+	struct rte_mbuf *ok[DP_BURST];
+	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
+	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+	uint16_t bds[DP_BURST], k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t bd = 0, vlan = 0;
+		enum dp_classify_err err;
+
+		c->st->port[pi].rx_bytes += m->pkt_len;
+		err = dp_classify_vm(p, rte_pktmbuf_mtod(m, const uint8_t *),
+				     rte_pktmbuf_data_len(m), &bd, &vlan);
+		if (err != DP_CLASSIFY_OK) {
+			static const enum dp_drop why[] = {
+				[DP_CLASSIFY_RUNT] = DP_DROP_RUNT,
+				[DP_CLASSIFY_NO_VNI] = DP_DROP_NO_VNI_FOR_PORT,
+				[DP_CLASSIFY_TAGGED_ON_ACCESS] = DP_DROP_TAGGED_ON_ACCESS,
+				[DP_CLASSIFY_VLAN_NOT_ALLOWED] = DP_DROP_VLAN_NOT_ALLOWED,
+			};
+			c->st->port[pi].drops++;
+			drop(c, m, why[err]);
+			continue;
+		}
+		if (vlan != 0 || p->trunk)
+			vlan_strip(m);
+		skey[k] = fdb_key(bd, eth_src(m));
+		dkey[k] = fdb_key(bd, eth_dst(m));
+		bds[k] = bd;
+		ok[k++] = m;
+	}
+	c->st->port[pi].rx_packets += n;
+	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
+	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	for (uint16_t i = 0; i < k; i++) {
+		struct rte_mbuf *m = ok[i];
+		const struct fdb_result *d = &dres[i];
+
+		if (i + 1 < k)
+			rte_prefetch0(rte_pktmbuf_mtod(ok[i + 1], void *));
+		learn_local(c, skey[i], &sres[i], eth_src(m), pi);
+		if ((eth_dst(m)[0] & 1) || d->kind == 0) {
+			flood(c, m, pi, bds[i], true);
+		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
+			encap_to(c, m, (uint16_t)d->dest, bds[i], flow_hash(m));
+		} else if (d->dest == pi) {
+			drop(c, m, DP_DROP_SAME_PORT);
+		} else if (d->dest >= c->s->n_ports) {
+			flood(c, m, pi, bds[i], true);
+		} else {
+			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
+		}
+	}
+}
+
+/* ---- frames from uplinks ---- */
+
+static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
+			 const uint8_t *src, const struct vx_ip *vtep)
+{
+	struct fdb_learn_event *e;
+
+	if (!fdb_mac_learnable(src))
+		return;
+	if (r->kind == FDB_KIND_REMOTE && r->dest < c->s->n_vteps &&
+	    vx_ip_eq(&c->s->vteps[r->dest].ip, vtep)) {
+		fdb_touch(c->dp->fdb, key, c->now_s);
+		return;
+	}
+	if (r->kind != 0 && r->kind != FDB_KIND_REMOTE && r->kind != FDB_KIND_LOCAL)
+		return; /* static or EVPN: the control plane decides */
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_REMOTE, .vtep_af = vtep->af };
+	memcpy(e->vtep_ip, vtep->a, sizeof(e->vtep_ip));
+}
+
+static void to_host(struct wctx *c, struct rte_mbuf *m)
+{
+	if (c->s->host_port == DP_NO_PORT) {
+		drop(c, m, DP_DROP_NO_HOST_PORT);
+		return;
+	}
+	c->st->punted_host++;
+	tx_enqueue(c, c->s->host_port, m);
+}
+
+static void to_slowproto(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
+{
+	m->port = pi;
+	if (rte_ring_enqueue(c->dp->slow_ring, m) != 0) {
+		drop(c, m, DP_DROP_SLOWPROTO_RING_FULL);
+		return;
+	}
+	c->st->slowproto++;
+}
+
+static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *ok[DP_BURST];
+	struct vx_ip vtep[DP_BURST];
+	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
+	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+	uint16_t bds[DP_BURST], k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct vtep_decap_info info;
+		enum vtep_class cls;
+		uint16_t bd;
+
+		c->st->port[pi].rx_bytes += m->pkt_len;
+		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+				    &c->s->local, &info);
+		if (cls == VTEP_CLASS_HOST) {
+			to_host(c, m);
+			continue;
+		}
+		if (cls == VTEP_CLASS_SLOWPROTO) {
+			to_slowproto(c, m, pi);
+			continue;
+		}
+		if (cls == VTEP_CLASS_DROP) {
+			c->st->port[pi].drops++;
+			drop(c, m, (enum dp_drop)(DP_DROP_VTEP_OK + info.drop));
+			continue;
+		}
+		bd = dp_vni_to_bd(c->s, info.vni);
+		if (bd == DP_NO_BD) {
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_UNKNOWN_VNI);
+			continue;
+		}
+		rte_pktmbuf_adj(m, info.inner_off);
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
+		c->st->bd[bd].decap++;
+		vtep[k] = info.outer_src;
+		skey[k] = fdb_key(bd, eth_src(m));
+		dkey[k] = fdb_key(bd, eth_dst(m));
+		bds[k] = bd;
+		ok[k++] = m;
+	}
+	c->st->port[pi].rx_packets += n;
+	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
+	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	for (uint16_t i = 0; i < k; i++) {
+		struct rte_mbuf *m = ok[i];
+		const struct fdb_result *d = &dres[i];
+
+		if (c->s->bds[bds[i]].learning)
+			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
+		if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
+			flood(c, m, DP_NO_PORT, bds[i], false);
+		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
+			drop(c, m, DP_DROP_SPLIT_HORIZON);
+		else
+			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
+	}
+}
+
+/* ---- frames from the host tap: out the first uplink ---- */
+
+static void host_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		c->st->port[pi].rx_bytes += pkts[i]->pkt_len;
+		if (c->s->n_uplinks == 0)
+			drop(c, pkts[i], DP_DROP_NO_UPLINK);
+		else
+			tx_enqueue(c, c->s->uplinks[0], pkts[i]);
+	}
+	c->st->port[pi].rx_packets += n;
+}
+
+static void ctrl_tx_drain(struct wctx *c)
+{
+	struct rte_mbuf *m[DP_BURST];
+	unsigned n = rte_ring_dequeue_burst(c->dp->ctrl_tx_ring, (void **)m, DP_BURST, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (m[i]->port < c->s->n_ports)
+			tx_enqueue(c, m[i]->port, m[i]);
+		else
+			rte_pktmbuf_free(m[i]);
+	}
+}
+
+int dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp *dp = w->dp;
+	static __thread struct wctx c; /* large; keep it off the lcore stack */
+
+	memset(&c, 0, sizeof(c));
+	c.dp = dp;
+	c.w = w;
+	c.st = w->stats;
+	rte_rcu_qsbr_thread_register(dp->qsv, w->id);
+	rte_rcu_qsbr_thread_online(dp->qsv, w->id);
+	while (!atomic_load_explicit(&dp->stop, memory_order_relaxed)) {
+		c.s = atomic_load_explicit(&dp->snap, memory_order_acquire);
+		c.now_s = atomic_load_explicit(&dp->now_s, memory_order_relaxed);
+		for (uint16_t q = 0; q < w->n_rxq; q++) {
+			const struct dp_rxq *rq = &w->rxq[q];
+			struct rte_mbuf *pkts[DP_BURST];
+			uint16_t n = rte_eth_rx_burst(rq->eth_port, rq->queue, pkts, DP_BURST);
+
+			if (n == 0)
+				continue;
+			switch (c.s->ports[rq->port].role) {
+			case CFG_ROLE_VM:
+				vm_burst(&c, rq->port, pkts, n);
+				break;
+			case CFG_ROLE_UPLINK:
+				uplink_burst(&c, rq->port, pkts, n);
+				break;
+			default:
+				host_burst(&c, rq->port, pkts, n);
+				break;
+			}
+		}
+		if (w->id == 0)
+			ctrl_tx_drain(&c);
+		events_flush(&c);
+		for (uint16_t p = 0; p < c.s->n_ports; p++)
+			tx_flush(&c, p);
+		rte_rcu_qsbr_quiescent(dp->qsv, w->id);
+	}
+	rte_rcu_qsbr_thread_offline(dp->qsv, w->id);
+	rte_rcu_qsbr_thread_unregister(dp->qsv, w->id);
+	return 0;
+}

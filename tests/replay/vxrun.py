@@ -1,0 +1,301 @@
+"""Run vxswd on pcap files and read back what it sent.
+
+Shared by the replay tests (tests/replay/replay.py) and the benchmark
+(bench/bench.py). Only the Python standard library here; frames are crafted by
+the callers (scapy for the tests, plain bytes for the benchmark).
+
+Every DPDK port is a vdev (net_pcap reading/writing files, or net_null), so no
+packet ever touches a network interface. Each daemon gets its own
+--file-prefix; its runtime directory and the temporary files are removed when
+the run ends.
+"""
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.environ.get("VXSW_BUILD", os.path.join(REPO, "build"))
+VXSWD = os.environ.get("VXSWD", os.path.join(BUILD, "vxswd"))
+VXSWCTL = os.environ.get("VXSWCTL", os.path.join(BUILD, "vxswctl"))
+
+_seq = 0
+
+
+# ---- pcap files (classic libpcap format, written and read by hand) ----
+
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            fr = bytes(fr)
+            f.write(struct.pack("<IIII", 1700000000 + i // 1000000, i % 1000000,
+                                len(fr), len(fr)))
+            f.write(fr)
+
+
+def read_pcap(path):
+    """Frames of a pcap file (micro- or nanosecond, either byte order).
+    A missing or empty file reads as no frames."""
+    if not os.path.exists(path):
+        return []
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        return []
+    magic = struct.unpack("<I", data[:4])[0]
+    if magic in (0xA1B2C3D4, 0xA1B23C4D):
+        e = "<"
+    elif magic in (0xD4C3B2A1, 0x4D3CB2A1):
+        e = ">"
+    else:
+        raise ValueError(f"{path}: not a pcap file (magic {magic:#x})")
+    off, out = 24, []
+    while off + 16 <= len(data):
+        _, _, caplen, wirelen = struct.unpack(e + "IIII", data[off:off + 16])
+        off += 16
+        if caplen != wirelen:
+            raise ValueError(f"{path}: frame {len(out)} truncated in capture "
+                             f"({caplen} of {wirelen} bytes)")
+        out.append(data[off:off + caplen])
+        off += caplen
+    if off != len(data):
+        raise ValueError(f"{path}: trailing garbage after frame {len(out)}")
+    return out
+
+
+# ---- the daemon ----
+
+class DaemonError(Exception):
+    pass
+
+
+class Vxswd:
+    """One vxswd process on vdev ports described in Python.
+
+    ports: add_port(); the rest of the config: the attributes vtep, vnis,
+    nexthops, static_fdb, global_ (plain dicts/lists in the JSON shape of
+    the vxsw YANG module)."""
+
+    def __init__(self, name, workers=1, keep=False, eal=()):
+        global _seq
+        _seq += 1
+        self.name = name
+        self.keep = keep
+        self.dir = tempfile.mkdtemp(prefix=f"vxsw-{name}-")
+        self.prefix = f"vxsw-{name}-{os.getpid()}-{_seq}"
+        self.sock = os.path.join(self.dir, "ctl.sock")
+        self.workers = workers
+        self.eal = list(eal)
+        self.ports = []          # dicts: name, role, devargs, inputs, out, cfg
+        self.global_ = {"workers": workers}
+        self.vtep = {}
+        self.vnis = []
+        self.nexthops = []
+        self.static_fdb = []
+        self.proc = None
+        self.rc = None
+        self._npcap = 0
+        self._nnull = 0
+
+    # -- configuration --
+
+    def add_port(self, name, role, inputs=(), kind="pcap", host_iface=None, infinite=False,
+                 **leaves):
+        """A port. kind "pcap": rx from a file of `inputs`, tx to a file;
+        kind "null": net_null sink (no rx). host_iface: see replay.py (host port)."""
+        p = {"name": name, "role": role, "inputs": [bytes(x) for x in inputs], "kind": kind}
+        if kind == "pcap":
+            p["in"] = os.path.join(self.dir, f"{name}.in.pcap")
+            p["out"] = os.path.join(self.dir, f"{name}.out.pcap")
+            p["pcap_index"] = self._npcap
+            dev = f"net_pcap{self._npcap},rx_pcap={p['in']}"
+            if infinite:
+                dev += ",infinite_rx=1"
+            else:
+                dev += f",tx_pcap={p['out']}"
+            if host_iface:
+                # DPDK's kvargs keep only what precedes a second '=' in a value,
+                # so the file name stays p['out'] while vxswd, which looks for
+                # "iface=" anywhere in the devargs, finds host_iface.
+                dev += f"=iface={host_iface}"
+            self._npcap += 1
+        elif kind == "null":
+            dev = f"net_null{self._nnull},no-rx=1"
+            self._nnull += 1
+        else:
+            raise ValueError(kind)
+        p["devargs"] = dev
+        cfgp = {"name": name, "devargs": dev, "role": role}
+        cfgp.update({k.replace("_", "-"): v for k, v in leaves.items()})
+        p["cfg"] = cfgp
+        self.ports.append(p)
+        return p
+
+    def pcap_mac(self, port_name):
+        """The MAC net_pcap gives a device: 02:70:63:61:70:<n-th net_pcap device>."""
+        p = self.port(port_name)
+        return bytes([0x02, 0x70, 0x63, 0x61, 0x70, p["pcap_index"]])
+
+    def port(self, name):
+        for p in self.ports:
+            if p["name"] == name:
+                return p
+        raise KeyError(name)
+
+    def config(self):
+        top = {"global": dict(self.global_, **{"ctl-socket": self.sock}),
+               "vtep": self.vtep,
+               "port": [p["cfg"] for p in self.ports]}
+        if self.vnis:
+            top["vni"] = self.vnis
+        if self.nexthops:
+            top["nexthop"] = self.nexthops
+        if self.static_fdb:
+            top["static-fdb"] = self.static_fdb
+        return {"vxsw:vxsw": top}
+
+    # -- running --
+
+    def start(self, extra_args=(), wait_socket=20.0, taskset=None):
+        for p in self.ports:
+            if p["kind"] == "pcap":
+                write_pcap(p["in"], p["inputs"])
+        self.cfg_path = os.path.join(self.dir, "vxswd.json")
+        with open(self.cfg_path, "w") as f:
+            json.dump(self.config(), f, indent=2)
+        self.log_path = os.path.join(self.dir, "vxswd.log")
+        cmd = [VXSWD, "--config", self.cfg_path, "--ctl-socket", self.sock, *extra_args,
+               "--", "--file-prefix", self.prefix, "--in-memory", *self.eal]
+        if taskset:
+            cmd = ["taskset", "-c", taskset] + cmd
+        self.cmd = cmd
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + wait_socket
+        while True:
+            if self.proc.poll() is not None:
+                raise DaemonError(f"vxswd exited with {self.proc.returncode} during start-up:\n"
+                                  + self.log_tail())
+            if os.path.exists(self.sock):
+                try:
+                    self.ctl("show", "ports", "--json")
+                    return
+                except DaemonError:
+                    pass
+            if time.monotonic() > deadline:
+                raise DaemonError("vxswd did not open its control socket in time:\n"
+                                  + self.log_tail())
+            time.sleep(0.05)
+
+    def ctl(self, *args, check=True):
+        r = subprocess.run([VXSWCTL, "--socket", self.sock, *args], capture_output=True,
+                           text=True, timeout=30)
+        if check and r.returncode != 0:
+            raise DaemonError(f"vxswctl {' '.join(args)}: exit {r.returncode}: "
+                              f"{r.stderr.strip()}")
+        return r.stdout
+
+    def show(self, what):
+        """`vxswctl show WHAT --json`, parsed; returns the vxsw:state object."""
+        out = self.ctl("show", what, "--json")
+        try:
+            d = json.loads(out)
+        except ValueError as e:
+            raise DaemonError(f"show {what} --json: not JSON ({e}): {out[:300]!r}")
+        return d.get("vxsw:state", d)
+
+    def port_stats(self):
+        st = self.show("ports")
+        return {p["name"]: {k: _num(v) for k, v in p.items()} for p in st.get("port", [])}
+
+    def drops(self):
+        st = self.show("drops")
+        return {d["name"]: int(d.get("count", 0)) for d in st.get("drop", [])}
+
+    def counters(self):
+        st = self.show("counters")
+        return {d["name"]: int(d.get("value", 0)) for d in st.get("counter", [])}
+
+    def vni_stats(self):
+        st = self.show("vni")
+        return {int(v["id"]): {k: _num(val) for k, val in v.items()} for v in st.get("vni", [])}
+
+    def vtep_stats(self):
+        st = self.show("vtep")
+        return {r["address"]: r for r in st.get("vtep", {}).get("remote", [])}
+
+    def fdb(self):
+        st = self.show("fdb")
+        return st.get("fdb", {}).get("entry", [])
+
+    def wait_consumed(self, timeout=20.0):
+        """Wait until every pcap port has received all of its input frames."""
+        want = {p["name"]: len(p["inputs"]) for p in self.ports if p["kind"] == "pcap"}
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise DaemonError(f"vxswd died with {self.proc.returncode}:\n" + self.log_tail())
+            got = {n: s.get("rx-packets", 0) for n, s in self.port_stats().items()}
+            if all(got.get(n, 0) >= c for n, c in want.items()):
+                over = {n: got[n] for n, c in want.items() if got.get(n, 0) > c}
+                if over:
+                    raise DaemonError(f"ports received more than their input: {over} "
+                                      f"(expected {want})")
+                return got
+            if time.monotonic() > deadline:
+                raise DaemonError(f"input not consumed after {timeout} s: rx {got}, "
+                                  f"expected {want}")
+            time.sleep(0.05)
+
+    def stop(self, timeout=20.0):
+        """SIGTERM; returns the exit status (None if it had to be killed)."""
+        if self.proc is None or self.rc is not None:
+            return self.rc
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.rc = None
+                self.log.close()
+                return None
+        self.rc = self.proc.returncode
+        self.log.close()
+        return self.rc
+
+    def output(self, port_name):
+        return read_pcap(self.port(port_name)["out"])
+
+    def log_tail(self, n=25):
+        try:
+            self.log.flush()
+            with open(self.log_path, "rb") as f:
+                lines = f.read().decode(errors="replace").splitlines()
+            return "\n".join("    " + l for l in lines[-n:])
+        except OSError:
+            return "    (no log)"
+
+    def cleanup(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for base in ("/var/run/dpdk", os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "dpdk")):
+            d = os.path.join(base, self.prefix)
+            if os.path.isdir(d):
+                shutil.rmtree(d, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _num(v):
+    if isinstance(v, str) and v.isdigit():
+        return int(v)
+    return v
