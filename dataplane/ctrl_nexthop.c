@@ -177,8 +177,14 @@ void ctrl_nexthop_poll(struct dp_ctrl *c, uint32_t now_s)
 
 	if (c->nl != NULL && nl_sock_recv(c->nl, on_netlink, &changed) == -ENOBUFS)
 		changed = true; /* overrun: we lost events, so re-read everything */
-	if (changed || now_s != c->last_resolve_s) {
-		c->last_resolve_s = now_s;
+	if (changed) {
 		ctrl_resolve_all(c);
+	} else if (now_s != c->last_resolve_s) {
+		/* Once a second, retry what is still unresolved (the kernel sends
+		 * no event while a neighbour is INCOMPLETE). */
+		c->last_resolve_s = now_s;
+		for (uint16_t i = 0; i < c->n_vteps; i++)
+			if (!c->vteps[i].resolved)
+				ctrl_resolve_vtep(c, i);
 	}
 }

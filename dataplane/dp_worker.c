@@ -66,6 +66,13 @@ static inline void drop(struct wctx *c, struct rte_mbuf *m, enum dp_drop why)
 	rte_pktmbuf_free(m);
 }
 
+/* A drop once the frame's bridge domain is known: counted per VNI too. */
+static inline void drop_bd(struct wctx *c, struct rte_mbuf *m, enum dp_drop why, uint16_t bd)
+{
+	c->st->bd[bd].drops++;
+	drop(c, m, why);
+}
+
 static void events_flush(struct wctx *c)
 {
 	unsigned done;
@@ -113,7 +120,7 @@ static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uin
 	if (p->trunk) {
 		int vlan = dp_port_vlan_in_bd(c->s, port, bd);
 		if (vlan <= 0) {
-			drop(c, m, DP_DROP_VLAN_NOT_ALLOWED);
+			drop_bd(c, m, DP_DROP_VLAN_NOT_ALLOWED, bd);
 			return;
 		}
 		m->vlan_tci = (uint16_t)vlan;
@@ -133,12 +140,12 @@ static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t b
 	uint8_t *hdr;
 
 	if (vi >= c->s->n_vteps || !c->s->vteps[vi].resolved) {
-		drop(c, m, DP_DROP_VTEP_UNRESOLVED);
+		drop_bd(c, m, DP_DROP_VTEP_UNRESOLVED, bd);
 		return;
 	}
 	v = &c->s->vteps[vi];
 	if (vtep_outer_ip_len(&v->rw, inner_len) > v->mtu) {
-		drop(c, m, DP_DROP_MTU_EXCEEDED);
+		drop_bd(c, m, DP_DROP_MTU_EXCEEDED, bd);
 		return;
 	}
 	if (m->nb_segs != 1) {
@@ -274,7 +281,7 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
 			encap_to(c, m, (uint16_t)d->dest, bds[i], flow_hash(m));
 		} else if (d->dest == pi) {
-			drop(c, m, DP_DROP_SAME_PORT);
+			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
 		} else if (d->dest >= c->s->n_ports) {
 			flood(c, m, pi, bds[i], true);
 		} else {
@@ -381,7 +388,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
 			flood(c, m, DP_NO_PORT, bds[i], false);
 		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
-			drop(c, m, DP_DROP_SPLIT_HORIZON);
+			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
 		else
 			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
 	}

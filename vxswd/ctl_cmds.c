@@ -234,8 +234,12 @@ static int commit(struct dp_ctrl *c, const struct cfg *next, char *err)
 	struct cfg checked;
 	int rc;
 
-	if (json == NULL)
-		return fail(err, "cannot serialise the change");
+	if (json == NULL) {
+		/* Out-of-range values cannot even be printed: say which one. */
+		if (cfg_validate(next, err, ERRLEN) == 0)
+			fail(err, "cannot serialise the change");
+		return -1;
+	}
 	cfg_init(&checked);
 	rc = cfg_load_json(json, strlen(json), &checked, err, ERRLEN);
 	free(json);

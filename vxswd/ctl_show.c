@@ -70,6 +70,7 @@ static void show_vni(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lc
 		S(u64s(b, t->bd[bd].encap), "/vxsw:state/vni[id='%u']/encap-packets", v->id);
 		S(u64s(b, t->bd[bd].decap), "/vxsw:state/vni[id='%u']/decap-packets", v->id);
 		S(u64s(b, t->bd[bd].flood), "/vxsw:state/vni[id='%u']/flood-packets", v->id);
+		S(u64s(b, t->bd[bd].drops), "/vxsw:state/vni[id='%u']/drops", v->id);
 	}
 }
 

@@ -7,7 +7,7 @@ secs=${1:-20}
 CC=clang scripts/build.sh build-fuzz -Dfuzz=true -Dtests=true \
   -Db_sanitize=address,undefined -Db_lundef=false
 rc=0
-for f in build-fuzz/tests/fuzz/fuzz_*; do
+for f in $(find build-fuzz/tests/fuzz -maxdepth 1 -type f -name "fuzz_*" -executable | sort); do
   [ -x "$f" ] || continue
   name=$(basename "$f")
   corpus=build-fuzz/corpus-$name

@@ -20,8 +20,18 @@ import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("VXSW_BUILD", os.path.join(REPO, "build"))
-VXSWD = os.environ.get("VXSWD", os.path.join(BUILD, "vxswd"))
-VXSWCTL = os.environ.get("VXSWCTL", os.path.join(BUILD, "vxswctl"))
+
+
+def _exe(name):
+    """BUILD/name/name (meson subdir layout), else BUILD/name."""
+    for cand in (os.path.join(BUILD, name, name), os.path.join(BUILD, name)):
+        if os.path.isfile(cand) and os.access(cand, os.X_OK):
+            return cand
+    return os.path.join(BUILD, name, name)
+
+
+VXSWD = os.environ.get("VXSWD", _exe("vxswd"))
+VXSWCTL = os.environ.get("VXSWCTL", _exe("vxswctl"))
 
 _seq = 0
 
@@ -70,6 +80,15 @@ def read_pcap(path):
 
 # ---- the daemon ----
 
+def hugepages_free():
+    """Free 2 MiB pages; vxswd uses hugepages when there are >= 512 (1 GiB)."""
+    try:
+        with open("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 0
+
+
 class DaemonError(Exception):
     pass
 
@@ -81,7 +100,7 @@ class Vxswd:
     nexthops, static_fdb, global_ (plain dicts/lists in the JSON shape of
     the vxsw YANG module)."""
 
-    def __init__(self, name, workers=1, keep=False, eal=()):
+    def __init__(self, name, workers=1, keep=False, eal=(), host_tap_mac=None):
         global _seq
         _seq += 1
         self.name = name
@@ -91,6 +110,12 @@ class Vxswd:
         self.sock = os.path.join(self.dir, "ctl.sock")
         self.workers = workers
         self.eal = list(eal)
+        # A host port needs a kernel interface (vxswd reads its MAC, and
+        # without iface= in the devargs looks for "dtap0"). With host_tap_mac
+        # vxswd runs in a private network namespace holding only a tap named
+        # dtap0 that stays DOWN: no frame can go anywhere, and the namespace
+        # and the tap vanish with the process.
+        self.host_tap_mac = host_tap_mac
         self.ports = []          # dicts: name, role, devargs, inputs, out, cfg
         self.global_ = {"workers": workers}
         self.vtep = {}
@@ -104,10 +129,10 @@ class Vxswd:
 
     # -- configuration --
 
-    def add_port(self, name, role, inputs=(), kind="pcap", host_iface=None, infinite=False,
-                 **leaves):
-        """A port. kind "pcap": rx from a file of `inputs`, tx to a file;
-        kind "null": net_null sink (no rx). host_iface: see replay.py (host port)."""
+    def add_port(self, name, role, inputs=(), kind="pcap", infinite=False, **leaves):
+        """A port. kind "pcap": rx from a file of `inputs`, tx to a file
+        (infinite: rx loops over the file, tx is dropped); kind "null":
+        net_null sink (no rx)."""
         p = {"name": name, "role": role, "inputs": [bytes(x) for x in inputs], "kind": kind}
         if kind == "pcap":
             p["in"] = os.path.join(self.dir, f"{name}.in.pcap")
@@ -118,11 +143,6 @@ class Vxswd:
                 dev += ",infinite_rx=1"
             else:
                 dev += f",tx_pcap={p['out']}"
-            if host_iface:
-                # DPDK's kvargs keep only what precedes a second '=' in a value,
-                # so the file name stays p['out'] while vxswd, which looks for
-                # "iface=" anywhere in the devargs, finds host_iface.
-                dev += f"=iface={host_iface}"
             self._npcap += 1
         elif kind == "null":
             dev = f"net_null{self._nnull},no-rx=1"
@@ -170,7 +190,16 @@ class Vxswd:
             json.dump(self.config(), f, indent=2)
         self.log_path = os.path.join(self.dir, "vxswd.log")
         cmd = [VXSWD, "--config", self.cfg_path, "--ctl-socket", self.sock, *extra_args,
-               "--", "--file-prefix", self.prefix, "--in-memory", *self.eal]
+               "--", "--file-prefix", self.prefix, *self.eal]
+        if hugepages_free() >= 512 and "--no-huge" not in self.eal:
+            # vxswd then uses hugepages; with no hugetlbfs mounted DPDK needs
+            # --in-memory (which --no-huge, vxswd's choice otherwise, refuses).
+            cmd.append("--in-memory")
+        if self.host_tap_mac:
+            cmd = ["unshare", "--net", "--", "sh", "-c",
+                   f"ip tuntap add dev dtap0 mode tap && "
+                   f"ip link set dtap0 address {self.host_tap_mac} && exec \"$@\"",
+                   "sh"] + cmd
         if taskset:
             cmd = ["taskset", "-c", taskset] + cmd
         self.cmd = cmd
@@ -276,7 +305,8 @@ class Vxswd:
 
     def log_tail(self, n=25):
         try:
-            self.log.flush()
+            if not self.log.closed:
+                self.log.flush()
             with open(self.log_path, "rb") as f:
                 lines = f.read().decode(errors="replace").splitlines()
             return "\n".join("    " + l for l in lines[-n:])
