@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vxrun  # noqa: E402
 
 try:
-    from scapy.layers.inet import ICMP, IP, TCP, UDP
+    from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption
     from scapy.layers.inet6 import ICMPv6ND_NS, IPv6
     from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
     from scapy.packet import Raw
@@ -395,7 +395,9 @@ def encap_ipv6(t):
 def decap(t):
     """VXLAN from the uplink: inner frame to the port of its static entry,
     BUM and unknown unicast to every local port of the VNI and never back to
-    the uplink (split horizon), known-remote destinations dropped."""
+    the uplink (split horizon), known-remote destinations dropped. Outer
+    IPv6, outer IPv4 options and Ethernet padding after the datagram are
+    handled; the inner frame comes out byte for byte."""
     i_a = udp_frame(A, R2, 100)
     i_b = udp_frame(B, R2, 120, sport=3)
     i_bc = arp_request(R2)
@@ -404,8 +406,15 @@ def decap(t):
     i_rem = udp_frame(R, R2, 70)
     i_mc = pad(Ether(dst="33:33:00:00:00:01", src=R2) / IPv6(src="fe80::2", dst="ff02::1") /
                UDP(sport=5, dport=5), 80)
+    i_pad = udp_frame(A, R2, 64, sport=11)
+    i_opt = udp_frame(B, R2, 64, sport=12)
     d = t.daemon()
     up_mac = "02:70:63:61:70:02"
+    # Outer IPv4 with 4 bytes of options (NOP NOP NOP EOL), IHL 6.
+    with_opts = bytes(Ether(dst=up_mac, src=NH2) /
+                      IP(src=VTEP2, dst=LOCAL4, options=[IPOption(b"\x01\x01\x01\x00")]) /
+                      UDP(sport=50002, dport=VXLAN_PORT, chksum=0) /
+                      Raw(vxlan_hdr(100) + i_opt))
     inputs = [
         vxlan_in(i_a, 100, dmac=up_mac),
         vxlan_in(i_b, 100, dmac=up_mac),
@@ -414,6 +423,8 @@ def decap(t):
         vxlan_in(i_a6, 100, src_ip=VTEP6, dst_ip=LOCAL6, smac=NH6, dmac=up_mac),
         vxlan_in(i_rem, 100, dmac=up_mac),
         vxlan_in(i_mc, 100, dmac=up_mac),
+        vxlan_in(i_pad, 100, dmac=up_mac) + bytes(range(1, 11)),   # trailing padding
+        with_opts,
     ]
     std_ports(d, up_in=inputs)
     # A flood list with resolved VTEPs: re-flooding decapsulated BUM to the
@@ -430,8 +441,8 @@ def decap(t):
             f"vni 100 decap-packets {vni.get('decap-packets')}, expected {len(inputs)}")
     t.expect_drops(d, {"split-horizon": 1})
     t.stop(d)
-    t.expect_port(d, "vm1", [i_a, i_bc, i_unk, i_a6, i_mc])
-    t.expect_port(d, "vm2", [i_b, i_bc, i_unk, i_mc])
+    t.expect_port(d, "vm1", [i_a, i_bc, i_unk, i_a6, i_mc, i_pad])
+    t.expect_port(d, "vm2", [i_b, i_bc, i_unk, i_mc, i_opt])
     t.expect_port(d, "up0", [])
 
 
