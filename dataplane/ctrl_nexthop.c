@@ -144,7 +144,7 @@ void ctrl_resolve_vtep(struct dp_ctrl *c, uint16_t i)
 		p.src_ip = *local;
 		p.dst_ip = next.ip;
 		next.uplink = (uint16_t)up;
-		next.mtu = c->cfg.ports[up].mtu;
+		next.mtu = c->dp.ports[up].mtu;
 		if (vtep_rewrite_init(&next.rw, &p) == 0)
 			next.resolved = true;
 		else

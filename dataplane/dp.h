@@ -47,6 +47,7 @@ struct dp_port_info {
 	uint16_t eth_port;
 	uint16_t n_rxq, n_txq;
 	bool link_up;
+	uint16_t mtu;      /**< effective L3 MTU: config, or less if the device can't */
 	uint8_t mac[6];
 };
 
@@ -82,8 +83,8 @@ void dp_publish(struct dp *dp, struct dp_snapshot *s);
 void dp_stats_read(const struct dp *dp, struct dp_lcore_stats *out);
 /** Zero all workers' counters (racy by a few packets; fine for "clear"). */
 void dp_stats_clear(struct dp *dp);
-/** Refresh link state of every port. */
-void dp_links_refresh(struct dp *dp);
+/** Refresh link state of every port; true if any changed. */
+bool dp_links_refresh(struct dp *dp);
 
 /** Send one frame out of a port from the control thread (through the
  *  worker's queue is not possible; uses a dedicated ring drained by worker 0).

@@ -211,15 +211,19 @@ static void flush_rebound_ports(struct dp_ctrl *c, const struct cfg *next)
 
 static int publish(struct dp_ctrl *c, char *msg, unsigned msglen)
 {
-	uint16_t eth[DP_MAX_PORTS];
+	uint16_t eth[DP_MAX_PORTS], mtu[DP_MAX_PORTS];
+	bool link_up[DP_MAX_PORTS];
 	struct dp_build_input in = {
-		.cfg = &c->cfg, .eth_port = eth, .bd_vni = c->bd_vni,
-		.vteps = c->vteps, .n_vteps = c->n_vteps,
+		.cfg = &c->cfg, .eth_port = eth, .mtu = mtu, .link_up = link_up,
+		.bd_vni = c->bd_vni, .vteps = c->vteps, .n_vteps = c->n_vteps,
 	};
 	struct dp_snapshot *s;
 
-	for (uint16_t i = 0; i < c->cfg.n_ports && i < DP_MAX_PORTS; i++)
+	for (uint16_t i = 0; i < c->cfg.n_ports && i < DP_MAX_PORTS; i++) {
 		eth[i] = c->dp.ports[i].eth_port;
+		mtu[i] = c->dp.ports[i].mtu;
+		link_up[i] = c->dp.ports[i].link_up;
+	}
 	s = dp_snapshot_build(&in, msg, msglen);
 	if (s == NULL)
 		return -ENOMEM;
@@ -285,6 +289,7 @@ int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msgl
 	if (rc != 0)
 		return rc;
 	atomic_store(&c->dp.now_s, vx_now_s());
+	c->dirty = true; /* republish with the link states read at start */
 	return dp_start(&c->dp, msg, msglen);
 }
 
@@ -362,7 +367,8 @@ void ctrl_poll(struct dp_ctrl *c)
 	if (now != c->last_age_s) {
 		c->last_age_s = now;
 		fdb_age(c->fdb, now, c->cfg.global.aging_s, on_removed, c);
-		dp_links_refresh(&c->dp);
+		if (dp_links_refresh(&c->dp))
+			c->dirty = true;
 	}
 	if (c->dirty) {
 		char msg[128];

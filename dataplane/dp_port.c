@@ -91,8 +91,18 @@ static int port_setup(struct dp *dp, uint16_t idx, const struct cfg_port *cp, ch
 			return rc;
 		}
 	}
-	/* MTU: best effort (virtual devices often cannot change it). */
-	rte_eth_dev_set_mtu(eth, cp->mtu);
+	/* Virtual devices often cannot change their MTU: then the device's own
+	 * MTU is the limit the encap path checks against, and the operator is told. */
+	pi->mtu = cp->mtu;
+	if (rte_eth_dev_set_mtu(eth, cp->mtu) != 0) {
+		uint16_t cur = cp->mtu;
+		if (rte_eth_dev_get_mtu(eth, &cur) == 0 && cur < cp->mtu) {
+			VX_WARN("port %s: cannot set MTU %u, using the device's %u", cp->name,
+				cp->mtu, cur);
+			pi->mtu = cur;
+		}
+	}
+	pi->link_up = true; /* until the first link read says otherwise */
 	snprintf(pi->name, sizeof(pi->name), "%s", cp->name);
 	pi->eth_port = eth;
 	pi->n_rxq = nrx;
@@ -241,14 +251,21 @@ void dp_stats_clear(struct dp *dp)
 		memset(dp->workers[w].stats, 0, sizeof(struct dp_lcore_stats));
 }
 
-void dp_links_refresh(struct dp *dp)
+bool dp_links_refresh(struct dp *dp)
 {
+	bool changed = false;
+
 	for (uint16_t p = 0; p < dp->n_ports; p++) {
 		struct rte_eth_link link;
+		bool up;
 
-		if (rte_eth_link_get_nowait(dp->ports[p].eth_port, &link) == 0)
-			dp->ports[p].link_up = link.link_status == RTE_ETH_LINK_UP;
+		if (rte_eth_link_get_nowait(dp->ports[p].eth_port, &link) != 0)
+			continue;
+		up = link.link_status == RTE_ETH_LINK_UP;
+		changed |= up != dp->ports[p].link_up;
+		dp->ports[p].link_up = up;
 	}
+	return changed;
 }
 
 int dp_ctrl_tx(struct dp *dp, uint16_t port, struct rte_mbuf *m)

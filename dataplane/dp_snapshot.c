@@ -70,7 +70,8 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 
 		p->eth_port = in->eth_port[i];
 		p->role = (uint8_t)cp->role;
-		p->mtu = cp->mtu;
+		p->mtu = in->mtu != NULL ? in->mtu[i] : cp->mtu;
+		p->link_up = in->link_up != NULL ? in->link_up[i] : true;
 		p->access_bd = DP_NO_BD;
 		if (cp->role == CFG_ROLE_HOST)
 			s->host_port = i;

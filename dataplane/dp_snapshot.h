@@ -32,6 +32,7 @@ struct dp_port {
 	uint8_t trunk;       /**< VM trunk: 802.1Q tags map to bridge domains */
 	uint16_t access_bd;  /**< access VM port: its bridge domain, else DP_NO_BD */
 	uint16_t mtu;        /**< L3 MTU (uplinks: limit for encapsulated packets) */
+	bool link_up;        /**< frames to a port whose link is down are dropped */
 	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
 	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
 };
@@ -85,6 +86,8 @@ struct dp_snapshot {
 struct dp_build_input {
 	const struct cfg *cfg;
 	const uint16_t *eth_port;     /**< [cfg->n_ports] DPDK port ids */
+	const uint16_t *mtu;          /**< [cfg->n_ports] effective MTU, NULL = config's */
+	const bool *link_up;          /**< [cfg->n_ports] link state, NULL = all up */
 	const uint32_t *bd_vni;       /**< [FDB_BD_MAX] bd -> VNI, 0 = free */
 	const struct dp_vtep *vteps;  /**< [n_vteps] the VTEP registry */
 	uint16_t n_vteps;

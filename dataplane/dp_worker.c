@@ -39,6 +39,13 @@ static void tx_flush(struct wctx *c, uint16_t port)
 
 	if (b->n == 0)
 		return;
+	if (!c->s->ports[port].link_up) {
+		c->st->port[port].drops += b->n;
+		c->st->drop[DP_DROP_PORT_DOWN] += b->n;
+		rte_pktmbuf_free_bulk(b->m, b->n);
+		b->n = 0;
+		return;
+	}
 	sent = rte_eth_tx_burst(c->s->ports[port].eth_port, (uint16_t)c->w->id, b->m, b->n);
 	for (uint16_t i = 0; i < sent; i++)
 		c->st->port[port].tx_bytes += b->m[i]->pkt_len;

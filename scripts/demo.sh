@@ -12,7 +12,7 @@
 # through the VXLAN tunnel (IPv4 and IPv6 in the overlay); then the switch's state is shown.
 # Everything is removed at the end. Exits non-zero if any ping fails.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 T0=$SECONDS
 
@@ -69,10 +69,13 @@ echo "   remote: eth0 02:00:00:00:01:03 10.100.0.3/24 fd00:100::3/64"
 # Optional third VM on vhost-user: a tiny DPDK program (virtio-user <-> tap) plays the VM.
 VM3=
 VM3_BIN="$NS_TMP/vxsw-virtio-vm"
+# shellcheck disable=SC2046 # pkg-config output is a word list
 if cc -O2 -o "$VM3_BIN" "$ROOT/tests/interop/virtio_vm.c" \
 	$(pkg-config --cflags --libs libdpdk) 2>"$NS_TMP/cc.log"; then
 	VM3=1
 	ns_add vm3 || die "cannot create namespace vm3"
+else
+	echo "   (no vm3: the virtio-user helper did not build; see $NS_TMP/cc.log)"
 fi
 
 step "4. Writing the vxswd configuration"

@@ -23,7 +23,8 @@ static void show_ports(struct dp_ctrl *c, struct cfg_state *st, const struct dp_
 {
 	char b[24], vni[64];
 
-	dp_links_refresh(&c->dp);
+	if (dp_links_refresh(&c->dp))
+		c->dirty = true; /* picked up by the next ctrl_poll() */
 	for (uint16_t i = 0; i < c->cfg.n_ports; i++) {
 		const struct cfg_port *p = &c->cfg.ports[i];
 		const char *n = p->name;

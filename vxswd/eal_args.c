@@ -45,13 +45,21 @@ int eal_args_build(struct eal_args *ea, const struct cfg *cfg, bool use_hugepage
 		rc |= add(ea, "-l");
 		rc |= add(ea, buf);
 	}
-	if (!has_arg(extra_argc, extra_argv, "--file-prefix", "--file-prefix=") &&
-	    !has_arg(extra_argc, extra_argv, "--in-memory", NULL))
+	/* No shared runtime files, so several vxswd (or tests) can run side by
+	 * side. --in-memory needs hugepages: DPDK refuses it with --no-huge. */
+	bool own_mem = has_arg(extra_argc, extra_argv, "-m", "--socket-mem") ||
+		       has_arg(extra_argc, extra_argv, "--no-huge", NULL);
+	bool own_files = has_arg(extra_argc, extra_argv, "--file-prefix", "--file-prefix=") ||
+			 has_arg(extra_argc, extra_argv, "--in-memory", NULL) ||
+			 has_arg(extra_argc, extra_argv, "--no-shconf", NULL);
+	if (use_hugepages && !own_mem && !own_files) {
 		rc |= add(ea, "--in-memory");
-	if (!use_hugepages && !has_arg(extra_argc, extra_argv, "-m", "--socket-mem")) {
+	} else if (!use_hugepages && !own_mem) {
 		rc |= add(ea, "--no-huge");
 		rc |= add(ea, "-m");
 		rc |= add(ea, "1024");
+		if (!own_files)
+			rc |= add(ea, "--no-shconf");
 	}
 	for (unsigned i = 0; i < cfg->n_ports; i++) {
 		all_vdev &= is_vdev(cfg->ports[i].devargs);

@@ -17,9 +17,10 @@ struct eal_args {
 /**
  * Build argv for rte_eal_init: each port's devargs as --vdev (virtual
  * devices, names starting "net_"/"eth_") or -a (PCI and others); -l with one
- * main lcore plus one per worker; --in-memory; --no-huge -m 1024 when
- * use_hugepages is false; then the operator's extra EAL arguments, which may
- * override. Returns 0 or -E2BIG.
+ * main lcore plus one per worker; --in-memory with hugepages, or
+ * --no-huge -m 1024 --no-shconf without (DPDK refuses --in-memory with
+ * --no-huge); then the operator's extra EAL arguments, which take precedence
+ * (memory or file options given there replace ours). Returns 0 or -E2BIG.
  */
 int eal_args_build(struct eal_args *ea, const struct cfg *cfg, bool use_hugepages,
 		   int extra_argc, char **extra_argv);

@@ -30,14 +30,12 @@ if [ "${1:-}" != --one ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "interop: needs root (network namespaces)"; echo "0 passed, 1 failed"; exit 1; }
 	tests=("$@")
 	[ ${#tests[@]} -eq 0 ] && tests=("${ALL_TESTS[@]}")
-	if [ ! -x "$ROOT/build/vxswd/vxswd" ] || [ ! -x "$ROOT/build/vxswctl/vxswctl" ]; then
-		"$ROOT/scripts/build.sh" || { echo "interop: build failed"; echo "0 passed, 1 failed"; exit 1; }
-	fi
+	"$ROOT/scripts/build.sh" || { echo "interop: build failed"; echo "0 passed, 1 failed"; exit 1; }
 	logdir=$(mktemp -d /tmp/vxit-logs.XXXXXX)
 	pass=0 fail=0 t_all=$SECONDS
 	for t in "${tests[@]}"; do
 		t0=$SECONDS
-		timeout -k 10 "$TEST_TIMEOUT" "$0" --one "$t" >"$logdir/$t.log" 2>&1
+		timeout -k 10 "$TEST_TIMEOUT" bash "$HERE/run.sh" --one "$t" >"$logdir/$t.log" 2>&1
 		rc=$?
 		if [ "$rc" -eq 0 ]; then
 			pass=$((pass + 1))
@@ -45,9 +43,9 @@ if [ "${1:-}" != --one ]; then
 			[ -n "${VXIT_VERBOSE:-}" ] && sed 's/^/    /' "$logdir/$t.log"
 		else
 			fail=$((fail + 1))
+			echo "FAIL $t ($((SECONDS - t0)) s)"
 			[ "$rc" -eq 124 ] && echo "    (timed out after $TEST_TIMEOUT s)"
 			sed 's/^/    /' "$logdir/$t.log"
-			echo "FAIL $t ($((SECONDS - t0)) s)"
 		fi
 	done
 	rm -rf "$logdir"
@@ -90,11 +88,13 @@ topo() {
 	for ns in hv vm1 vm2 tor remote; do ns_add "$ns" || return 1; done
 	for ns in hv tor; do nsx "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1; done
 	veth_pair vm1p hv eth0 vm1 b && veth_pair vm2p hv eth0 vm2 b || return 1
-	veth_pair up0 hv eth0 tor "$([ "$af" = 6 ] && echo b || echo none)" || return 1
+	local v6=none
+	[ "$af" = 6 ] && v6=b
+	veth_pair up0 hv eth0 tor "$v6" || return 1
 	veth_pair rem0 tor eth0 remote b || return 1
-	nsx vm1 ip link set eth0 address $VM1_MAC
-	nsx vm2 ip link set eth0 address $VM2_MAC
-	nsx remote ip link set eth0 address $REM_MAC
+	nsx vm1 ip link set eth0 address "$VM1_MAC"
+	nsx vm2 ip link set eth0 address "$VM2_MAC"
+	nsx remote ip link set eth0 address "$REM_MAC"
 	for ns in vm1:1 vm2:2 remote:3; do
 		nsx "${ns%:*}" ip addr add "10.100.0.${ns#*:}/24" dev eth0
 		nsx "${ns%:*}" ip -6 addr add "fd00:100::${ns#*:}/64" dev eth0 nodad
@@ -105,12 +105,13 @@ topo() {
 		nsx tor ip addr add 192.0.2.2/24 dev eth0
 	fi
 	nsx tor ip link add br100 type bridge
-	nsx tor ip link add vxlan100 type vxlan id 100 local "$TOR_IP" dstport 4789 \
-		$([ "$mode" = static ] && echo nolearning) || return 1
+	local learn=learning
+	[ "$mode" = static ] && learn=nolearning
+	nsx tor ip link add vxlan100 type vxlan id 100 local "$TOR_IP" dstport 4789 "$learn" || return 1
 	nsx tor bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst "$HV_IP"
 	if [ "$mode" = static ]; then
-		nsx tor bridge fdb add $VM1_MAC dev vxlan100 dst "$HV_IP" static
-		nsx tor bridge fdb add $VM2_MAC dev vxlan100 dst "$HV_IP" static
+		nsx tor bridge fdb add "$VM1_MAC" dev vxlan100 dst "$HV_IP" static
+		nsx tor bridge fdb add "$VM2_MAC" dev vxlan100 dst "$HV_IP" static
 	fi
 	nsx tor ip link set vxlan100 master br100
 	nsx tor ip link set rem0 master br100
@@ -265,7 +266,7 @@ t_malformed_vxlan_drops() {
 print(next(p["drops"] for p in json.load(sys.stdin)["vxsw:state"]["port"] if p["name"] == "up0"))')
 	# 3 with the I flag clear, 4 with an unknown VNI, 2 whose UDP length is below the VXLAN
 	# header, 5 whose IPv4 payload holds only the UDP ports (truncated).
-	nsx tor $PY - "$hv_mac" <<'EOF' || bad "scapy could not send"
+	nsx tor "$PY" - "$hv_mac" <<'EOF' || bad "scapy could not send"
 import sys, logging
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import Ether, IP, UDP, Raw, sendp, conf
@@ -361,6 +362,7 @@ port_link() { # port_link NAME up|down
 
 t_vhost_user_reconnect() {
 	VM_BIN="$NS_TMP/virtio_vm"
+	# shellcheck disable=SC2046 # pkg-config output is a word list
 	cc -O2 -o "$VM_BIN" "$HERE/virtio_vm.c" $(pkg-config --cflags --libs libdpdk) ||
 		{ bad "cannot build tests/interop/virtio_vm.c"; return 1; }
 	topo 4 learn || return 1

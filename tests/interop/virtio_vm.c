@@ -14,11 +14,9 @@ int main(int argc, char **argv)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_mempool *mp;
-
 	if (rte_eal_init(argc, argv) < 0 || rte_eth_dev_count_avail() != 2)
 		return 1;
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal), signal(SIGINT, on_signal);
 	mp = rte_pktmbuf_pool_create("vm", 2047, 64, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	for (uint16_t p = 0; p < 2; p++)
 		if (mp == NULL || rte_eth_dev_configure(p, 1, 1, &conf) != 0 ||

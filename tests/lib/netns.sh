@@ -25,7 +25,8 @@
 #   veth_pair A NS_A B NS_B [V6]
 #                             veth A (in NS_A) <-> B (in NS_B), both up. V6 says which ends keep
 #                             IPv6: none (default), a, b or both; the others get disable_ipv6=1
-#                             before going up, so they emit no RS/DAD/MLD noise.
+#                             before going up, so they emit no RS/DAD/MLD noise; the kept ends get
+#                             disable_ipv6=0 even where the namespace's default is 1.
 #   cleanup_add_pid PID       kill PID at exit (TERM, then KILL after 3 s).
 #   cleanup_add_cmd STRING    eval STRING at exit (runs before namespaces are removed).
 #   wait_for CMD TIMEOUT      eval CMD (in a subshell, output discarded) every 0.1 s until it
@@ -42,13 +43,18 @@
 #   stop_vxswd [TIMEOUT]      SIGTERM, wait (default 10 s); returns 0 only if vxswd exited with
 #                             status 0. On timeout: SIGKILL, print the log tail, return 1.
 #   netns_cleanup             what the trap runs; safe to call twice.
+# Works under `set -e` and `set -u`.
 #
 # Variables: VXSW_ROOT (repo root, from this file's place), VXSWD and VXSWCTL (binaries, default
-# $VXSW_ROOT/build/...), VXSWD_PID, VXSW_SOCKET, VXSWD_LOG, NS_RUN, NS_TMP.
+# $VXSW_ROOT/build/...), VXSWD_PID, VXSW_SOCKET, VXSWD_LOG, NS_RUN, NS_TMP, and
+# VXSWD_EAL_MEM: EAL memory arguments for start_vxswd, default "--no-huge -m 1024 --no-shconf":
+# the same memory whatever hugepages other programs hold or leave free (vxswd's own choice,
+# --in-memory plus --no-huge when none are free, is refused by DPDK 22.11's EAL).
 
 VXSW_ROOT=${VXSW_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 VXSWD=${VXSWD:-$VXSW_ROOT/build/vxswd/vxswd}
 VXSWCTL=${VXSWCTL:-$VXSW_ROOT/build/vxswctl/vxswctl}
+VXSWD_EAL_MEM=${VXSWD_EAL_MEM:---no-huge -m 1024 --no-shconf}
 
 _NS_LIST=()
 _NS_PIDS=()
@@ -69,8 +75,8 @@ netns_init() {
 		pid=${BASH_REMATCH[1]}
 		[ "$pid" != "$$" ] && kill -0 "$pid" 2>/dev/null && continue
 		echo "netns: removing leftover namespace $ns" >&2
-		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
+		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+		ip netns del "$ns" 2>/dev/null || true
 	done < <(ip netns list 2>/dev/null)
 	NS_TMP=$(mktemp -d "/tmp/$NS_RUN.XXXXXX")
 	trap netns_cleanup EXIT
@@ -93,10 +99,13 @@ ns_add() {
 }
 
 veth_pair() {
-	local a=$1 nsa=$2 b=$3 nsb=$4 v6=${5:-none}
+	local a=$1 nsa=$2 b=$3 nsb=$4 v6=${5:-none} d
 	ip link add "$a" netns "$NS_RUN-$nsa" type veth peer name "$b" netns "$NS_RUN-$nsb" || return 1
-	case $v6 in a|both) ;; *) nsx "$nsa" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=1" ;; esac
-	case $v6 in b|both) ;; *) nsx "$nsb" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=1" ;; esac
+	# Set both ways: a namespace's net.ipv6.conf.default may say either.
+	case $v6 in a|both) d=0 ;; *) d=1 ;; esac
+	nsx "$nsa" sysctl -qw "net.ipv6.conf.$a.disable_ipv6=$d" || return 1
+	case $v6 in b|both) d=0 ;; *) d=1 ;; esac
+	nsx "$nsb" sysctl -qw "net.ipv6.conf.$b.disable_ipv6=$d" || return 1
 	ip -n "$NS_RUN-$nsa" link set "$a" up && ip -n "$NS_RUN-$nsb" link set "$b" up
 }
 
@@ -104,12 +113,11 @@ cleanup_add_pid() { _NS_PIDS+=("$1"); }
 cleanup_add_cmd() { _NS_CMDS+=("$1"); }
 
 wait_for() {
-	local cmd=$1 deadline
-	deadline=$(awk -v t="$2" 'BEGIN { printf "%d", t * 10 }')
+	local cmd=$1 end
+	end=$(( $(date +%s%N) / 1000000 + $(awk -v t="$2" 'BEGIN { printf "%d", t * 1000 }') ))
 	while :; do
 		(eval "$cmd") >/dev/null 2>&1 && return 0
-		[ "$deadline" -le 0 ] && return 1
-		deadline=$((deadline - 1))
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$end" ] && return 1
 		sleep 0.1
 	done
 }
@@ -117,14 +125,15 @@ wait_for() {
 # Kill one process we started: TERM, up to 3 s, then KILL; reap it if it is our child.
 _ns_kill() {
 	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 30); do
-		_ns_alive "$pid" || break
-		sleep 0.1
-	done
-	_ns_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for i in $(seq 30); do
+			_ns_alive "$pid" || break
+			sleep 0.1
+		done
+		if _ns_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+	fi
+	wait "$pid" 2>/dev/null || true
 	return 0
 }
 
@@ -138,14 +147,14 @@ _ns_alive() {
 netns_cleanup() {
 	local i pid ns p
 	trap - EXIT INT TERM
-	for ((i = ${#_NS_CMDS[@]} - 1; i >= 0; i--)); do eval "${_NS_CMDS[i]}" >/dev/null 2>&1; done
+	for ((i = ${#_NS_CMDS[@]} - 1; i >= 0; i--)); do eval "${_NS_CMDS[i]}" >/dev/null 2>&1 || true; done
 	_NS_CMDS=()
 	for pid in "${_NS_PIDS[@]}"; do _ns_kill "$pid"; done
 	_NS_PIDS=()
-	for ns in "${_NS_LIST[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	for ns in "${_NS_LIST[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
 	_NS_LIST=()
-	for p in /var/run/dpdk/"${NS_RUN}"_*; do [ -d "$p" ] && rm -rf "$p"; done
-	[ -n "${NS_TMP:-}" ] && [ -d "$NS_TMP" ] && [ -z "${NS_KEEP_TMP:-}" ] && rm -rf "$NS_TMP"
+	for p in /var/run/dpdk/"${NS_RUN}"_*; do if [ -d "$p" ]; then rm -rf "$p"; fi; done
+	if [ -n "${NS_TMP:-}" ] && [ -d "$NS_TMP" ] && [ -z "${NS_KEEP_TMP:-}" ]; then rm -rf "$NS_TMP"; fi
 	return 0
 }
 
@@ -173,14 +182,10 @@ start_vxswd() {
 	prefix="${NS_RUN}_vxswd$_NS_VXSWD_SEQ"
 	VXSW_SOCKET="$NS_TMP/vxswd.sock"
 	VXSWD_LOG=$log
-	# vxswd adds --in-memory unless it is given --file-prefix, and --no-huge when there are
-	# no free hugepages; DPDK 22.11 refuses --in-memory with --no-huge, so pick the memory
-	# mode here: --in-memory with hugepages, --no-shconf (no shared files) without.
-	local mem=--no-shconf n=0
-	n=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
-	[ "$n" -ge 512 ] && mem=--in-memory
+	# Memory: see VXSWD_EAL_MEM above.
+	# shellcheck disable=SC2086 # VXSWD_EAL_MEM is a word list
 	ip netns exec "$NS_RUN-$ns" "$VXSWD" --config "$config" --ctl-socket "$VXSW_SOCKET" "$@" \
-		-- "$mem" --file-prefix "$prefix" >"$log" 2>&1 &
+		-- ${VXSWD_EAL_MEM} --file-prefix "$prefix" >"$log" 2>&1 &
 	VXSWD_PID=$!
 	cleanup_add_pid "$VXSWD_PID"
 	if ! wait_for "_ns_alive $VXSWD_PID || exit 0; \"$VXSWCTL\" --socket \"$VXSW_SOCKET\" show ports" 20 ||
@@ -194,21 +199,21 @@ start_vxswd() {
 stop_vxswd() {
 	local t=${1:-10} i rc
 	[ -n "$VXSWD_PID" ] || { echo "stop_vxswd: no vxswd" >&2; return 1; }
-	kill -TERM "$VXSWD_PID" 2>/dev/null
+	kill -TERM "$VXSWD_PID" 2>/dev/null || true
 	for ((i = 0; i < t * 10; i++)); do
 		_ns_alive "$VXSWD_PID" || break
 		sleep 0.1
 	done
 	if _ns_alive "$VXSWD_PID"; then
 		echo "stop_vxswd: vxswd $VXSWD_PID ignored SIGTERM for $t s; killing it" >&2
-		kill -KILL "$VXSWD_PID" 2>/dev/null
-		wait "$VXSWD_PID" 2>/dev/null
+		kill -KILL "$VXSWD_PID" 2>/dev/null || true
+		wait "$VXSWD_PID" 2>/dev/null || true
 		tail -n 20 "$VXSWD_LOG" | sed 's/^/  | /' >&2
 		VXSWD_PID=
 		return 1
 	fi
-	wait "$VXSWD_PID"
-	rc=$?
+	rc=0
+	wait "$VXSWD_PID" || rc=$?
 	VXSWD_PID=
 	if [ "$rc" -ne 0 ]; then
 		echo "stop_vxswd: vxswd exited with status $rc; log tail:" >&2

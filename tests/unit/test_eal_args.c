@@ -40,7 +40,9 @@ static void test_vdevs_become_vdev_args_and_pci_is_disabled(void)
 	CU_ASSERT_TRUE(i > 0 && strcmp(ea.argv[i - 1], "--vdev") == 0);
 	CU_ASSERT_TRUE(find(&ea, "--no-pci") > 0);
 	CU_ASSERT_TRUE(find(&ea, "--no-huge") > 0);
-	CU_ASSERT_TRUE(find(&ea, "--in-memory") > 0);
+	CU_ASSERT_TRUE(find(&ea, "--no-shconf") > 0);
+	/* DPDK 22.11 refuses --in-memory together with --no-huge */
+	CU_ASSERT_EQUAL(find(&ea, "--in-memory"), -1);
 	i = find(&ea, "-l");
 	CU_ASSERT_TRUE(i > 0 && strcmp(ea.argv[i + 1], "0-2") == 0); /* main + 2 workers */
 	CU_ASSERT_PTR_NULL(ea.argv[ea.argc]);
@@ -57,6 +59,7 @@ static void test_pci_devices_are_allowed_and_hugepages_used_when_free(void)
 	CU_ASSERT_TRUE(i > 0 && strcmp(ea.argv[i - 1], "-a") == 0);
 	CU_ASSERT_EQUAL(find(&ea, "--no-pci"), -1);
 	CU_ASSERT_EQUAL(find(&ea, "--no-huge"), -1);
+	CU_ASSERT_TRUE(find(&ea, "--in-memory") > 0);
 }
 
 static void test_operator_eal_args_override_defaults(void)
@@ -70,6 +73,7 @@ static void test_operator_eal_args_override_defaults(void)
 	CU_ASSERT_EQUAL(find(&ea, "0-2"), -1);
 	CU_ASSERT_EQUAL(find(&ea, "--in-memory"), -1);
 	CU_ASSERT_EQUAL(find(&ea, "--no-huge"), -1);
+	CU_ASSERT_EQUAL(find(&ea, "--no-shconf"), -1);
 	CU_ASSERT_TRUE(find(&ea, "0,3") > 0);
 	CU_ASSERT_TRUE(find(&ea, "512") > 0);
 }
