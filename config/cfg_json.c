@@ -1,0 +1,172 @@
+/* cfg_json: struct cfg -> libyang tree -> JSON instance data (cfg_to_json). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cfg_ctx.h"
+#include "cfg_yang.h"
+
+static LY_ERR leaf(struct lyd_node *parent, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static LY_ERR leaf(struct lyd_node *parent, const char *name, const char *fmt, ...)
+{
+	char val[CFG_DEVARGS_MAX + 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	return lyd_new_term(parent, NULL, name, val, 0, NULL);
+}
+
+static LY_ERR leaf_ip(struct lyd_node *parent, const char *name, const struct vx_ip *ip)
+{
+	char b[VX_IP_STRLEN];
+
+	if (!vx_ip_is_set(ip))
+		return LY_SUCCESS;
+	return leaf(parent, name, "%s", vx_ip_str(ip, b, sizeof(b)));
+}
+
+static LY_ERR build_head(struct lyd_node *top, const struct cfg *c)
+{
+	const struct cfg_global *g = &c->global;
+	const struct cfg_vtep *t = &c->vtep;
+	struct lyd_node *n;
+	LY_ERR e;
+
+	if ((e = lyd_new_inner(top, NULL, "global", 0, &n)) ||
+	    (e = leaf(n, "workers", "%u", g->workers)) ||
+	    (e = leaf(n, "fdb-max-entries", "%u", g->fdb_max)) ||
+	    (e = leaf(n, "fdb-aging-time", "%u", g->aging_s)) ||
+	    (e = leaf(n, "ctl-socket", "%.*s", CFG_PATH_MAX - 1, g->ctl_socket)))
+		return e;
+	if ((e = lyd_new_inner(top, NULL, "vtep", 0, &n)) ||
+	    (e = leaf_ip(n, "local-ipv4", &t->ip4)) ||
+	    (e = leaf_ip(n, "local-ipv6", &t->ip6)) ||
+	    (e = leaf(n, "udp-port", "%u", t->udp_port)) ||
+	    (e = leaf(n, "ttl", "%u", t->ttl)) ||
+	    (e = leaf(n, "allow-inner-vlan", "%s", t->allow_inner_vlan ? "true" : "false")))
+		return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build_port(struct lyd_node *top, const struct cfg_port *p)
+{
+	static const char *const roles[] = {
+		[CFG_ROLE_VM] = "vm", [CFG_ROLE_UPLINK] = "uplink", [CFG_ROLE_HOST] = "host",
+	};
+	char name[CFG_NAME_MAX];
+	struct lyd_node *n, *vl;
+	LY_ERR e;
+
+	if ((unsigned)p->role > CFG_ROLE_HOST)
+		return LY_EINVAL;
+	snprintf(name, sizeof(name), "%.*s", CFG_NAME_MAX - 1, p->name);
+	if ((e = lyd_new_list(top, NULL, "port", 0, &n, name)) ||
+	    (e = leaf(n, "devargs", "%.*s", CFG_DEVARGS_MAX - 1, p->devargs)) ||
+	    (e = leaf(n, "role", "%s", roles[p->role])))
+		return e;
+	/* mode means something on vm ports only; keep uplinks and hosts terse */
+	if ((p->role == CFG_ROLE_VM || p->mode != CFG_MODE_ACCESS) &&
+	    (e = leaf(n, "mode", "%s", p->mode == CFG_MODE_TRUNK ? "trunk" : "access")))
+		return e;
+	if (p->access_vni != 0 && (e = leaf(n, "access-vni", "%u", p->access_vni)))
+		return e;
+	for (unsigned i = 0; i < p->n_vlans; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "%u", p->vlans[i].vlan);
+		if ((e = lyd_new_list(n, NULL, "vlan", 0, &vl, id)) ||
+		    (e = leaf(vl, "vni", "%u", p->vlans[i].vni)))
+			return e;
+	}
+	if ((e = leaf(n, "mtu", "%u", p->mtu)) || (e = leaf(n, "rx-queues", "%u", p->rx_queues)))
+		return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build_vni(struct lyd_node *top, const struct cfg_vni *v)
+{
+	struct lyd_node *n;
+	char id[12];
+	LY_ERR e;
+
+	snprintf(id, sizeof(id), "%u", v->id);
+	if ((e = lyd_new_list(top, NULL, "vni", 0, &n, id)) ||
+	    (e = leaf(n, "learning", "%s", v->learning ? "true" : "false")) ||
+	    (e = leaf(n, "mac-limit", "%u", v->mac_limit)))
+		return e;
+	for (unsigned i = 0; i < v->n_flood; i++)
+		if ((e = leaf_ip(n, "flood-vtep", &v->flood[i])))
+			return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build_nexthop(struct lyd_node *top, const struct cfg_nexthop *h)
+{
+	char ip[VX_IP_STRLEN], mac[18];
+	struct lyd_node *n;
+	LY_ERR e;
+
+	if ((e = lyd_new_list(top, NULL, "nexthop", 0, &n, vx_ip_str(&h->vtep, ip, sizeof(ip)))) ||
+	    (e = leaf(n, "mac", "%s", vx_mac_str(h->mac, mac, sizeof(mac)))))
+		return e;
+	if (h->port[0] != '\0' && (e = leaf(n, "port", "%.*s", CFG_NAME_MAX - 1, h->port)))
+		return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build_fdb(struct lyd_node *top, const struct cfg_fdb_static *f)
+{
+	char vni[12], mac[18];
+	struct lyd_node *n;
+	LY_ERR e;
+
+	snprintf(vni, sizeof(vni), "%u", f->vni);
+	if ((e = lyd_new_list(top, NULL, "static-fdb", 0, &n, vni,
+			      vx_mac_str(f->mac, mac, sizeof(mac)))))
+		return e;
+	if (f->port[0] != '\0' && (e = leaf(n, "port", "%.*s", CFG_NAME_MAX - 1, f->port)))
+		return e;
+	if ((e = leaf_ip(n, "remote-vtep", &f->remote)))
+		return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build(struct lyd_node *top, const struct cfg *c)
+{
+	LY_ERR e = build_head(top, c);
+
+	for (unsigned i = 0; !e && i < c->n_ports; i++)
+		e = build_port(top, &c->ports[i]);
+	for (unsigned i = 0; !e && i < c->n_vnis; i++)
+		e = build_vni(top, &c->vnis[i]);
+	for (unsigned i = 0; !e && i < c->n_nexthops; i++)
+		e = build_nexthop(top, &c->nexthops[i]);
+	for (unsigned i = 0; !e && i < c->n_fdb; i++)
+		e = build_fdb(top, &c->fdb[i]);
+	return e;
+}
+
+char *cfg_to_json(const struct cfg *c)
+{
+	struct ly_ctx *ctx = cfg_ctx_get(NULL, 0);
+	struct lyd_node *top = NULL;
+	char *out = NULL;
+
+	if (ctx == NULL)
+		return NULL;
+	/* Every value is written out, defaults included: the text shows what
+	 * the switch runs with, and reloading it gives the same struct. */
+	if (lyd_new_inner(NULL, cfg_ctx_module(), "vxsw", 0, &top) != LY_SUCCESS ||
+	    build(top, c) != LY_SUCCESS ||
+	    lyd_print_mem(&out, top, LYD_JSON, LYD_PRINT_WITHSIBLINGS) != LY_SUCCESS) {
+		free(out);
+		out = NULL;
+	}
+	lyd_free_all(top);
+	ly_err_clean(ctx, NULL);
+	return out;
+}
