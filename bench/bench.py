@@ -25,6 +25,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(REPO, "tests", "replay"))
 import vxrun  # noqa: E402
 
@@ -173,6 +174,16 @@ def thread_cpu(pid, tid):
     return (int(rest[11]) + int(rest[12])) / CLK_TCK, int(rest[36])
 
 
+def cpu_steal(cpu):
+    """Steal time of one CPU in seconds (/proc/stat: time the hypervisor ran
+    something else while this vCPU wanted to run)."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                return int(line.split()[8]) / CLK_TCK
+    return 0.0
+
+
 def thread_affinity(pid, tid):
     try:
         with open(f"/proc/{pid}/task/{tid}/status") as f:
@@ -231,6 +242,7 @@ def run_case(set_name, n_local, n_remote, direction, a, log):
                 "drops": cur["drops"] - prev["drops"],
                 "share": (cur["cpu"] - prev["cpu"]) / dt,
                 "cpu_last": cur["cpu_on"],
+                "steal": (cur["steal"] - prev["steal"]) / dt,
             }
             windows.append(w)
             prev = cur
@@ -255,7 +267,8 @@ def sample(d, tid, in_port, out_port):
     cpu, on = thread_cpu(d.proc.pid, tid)
     drops = sum(d.drops().values())
     return {"t": time.monotonic(), "tx": ports[out_port]["tx-packets"],
-            "rx": ports[in_port]["rx-packets"], "cpu": cpu, "cpu_on": on, "drops": drops}
+            "rx": ports[in_port]["rx-packets"], "cpu": cpu, "cpu_on": on, "drops": drops,
+            "steal": cpu_steal(on)}
 
 
 def summarize(r, hz):
@@ -277,6 +290,7 @@ def summarize(r, hz):
         "drops": sum(w["drops"] for w in ws),
         "rx_tx_gap": max(abs(w["rx_pps"] - w["tx_pps"]) / max(w["rx_pps"], 1) for w in ws),
         "path": path_check(r),
+        "steal": max(w["steal"] for w in use),
     }
 
 
@@ -298,13 +312,13 @@ def path_check(r):
 
 def table(rows):
     head = ("set", "direction", "Mpps (median)", "min..max", "cycles/pkt", "worker CPU",
-            "windows >= 0.95")
+            "max steal", "windows >= 0.95")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r, s in rows:
         cyc = f"{s['cycles']:.0f}" if s["cycles"] else "n/a"
         flag = "" if s["kept"] == s["total"] else f" (low: {', '.join(map(str, s['low']))})"
         lines.append(f"| {r['set']} | {r['direction']} | {s['mpps']:.2f} | "
-                     f"{s['min']:.2f}..{s['max']:.2f} | {cyc} | {s['share']:.3f} | "
+                     f"{s['min']:.2f}..{s['max']:.2f} | {cyc} | {s['share']:.3f} | {s['steal']:.3f} | "
                      f"{s['kept']}/{s['total']}{flag} |")
     return "\n".join(lines)
 
@@ -364,7 +378,8 @@ def main():
             rows.append((r, s))
             print(f"{set_name:22} {direction:6} {s['mpps']:7.2f} Mpps  "
                   f"{(s['cycles'] or 0):6.0f} cycles/pkt  worker CPU {s['share']:.3f}  "
-                  f"windows kept {s['kept']}/{s['total']}  drops {s['drops']}  path {s['path']}",
+                  f"windows kept {s['kept']}/{s['total']}  steal {s['steal']:.3f}  drops {s['drops']}  "
+                  f"path {s['path']}",
                   flush=True)
             if s["kept"] < s["total"]:
                 print(f"    windows with worker CPU < {SHARE_MIN}: {s['low']}", flush=True)
@@ -395,7 +410,9 @@ does lookups only, no learning or refresh writes. Rates are the transmit counter
 taken until {a.windows} windows had the worker thread on a CPU at least {SHARE_MIN} of the
 time (from `/proc/PID/task/TID/stat`; at most {a.max_windows} windows); the median is over
 those windows, and a case without enough of them says so in the last column. Cycles per packet = TSC rate x worker
-CPU share / packet rate. The input side costs the worker too (net_pcap copies every packet
+CPU share / packet rate. "max steal" is the largest share of a window the hypervisor
+took from the worker's vCPU (`/proc/stat` steal time; this machine is a KVM guest), which
+the worker's own CPU time does not show. The input side costs the worker too (net_pcap copies every packet
 into a fresh mbuf), so these are figures for vxswd plus its replay harness, not for vxswd
 alone. They are noisy absolute numbers from a small shared VM: compare them only with
 figures from the same run; nothing else was measured here.

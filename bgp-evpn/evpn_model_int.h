@@ -47,7 +47,7 @@ struct evpn_mac {
 	bool em;
 	struct vx_ip em_dst;        /**< single VTEP (em_nhg == 0) */
 	uint32_t em_nhg;
-	uint32_t em_gen;            /**< the group's generation when reported */
+	uint64_t em_sig;            /**< hash of nhg and the VTEP list reported */
 	struct evpn_pend pend;
 	/* duplicate detection */
 	uint8_t last_origin;        /**< enum evpn_origin of the last decision, 0 none */
@@ -107,7 +107,6 @@ struct evpn_nh {
 	struct vx_ip gw;
 	uint32_t members[EVPN_MAX_VTEPS];
 	unsigned n_members;
-	uint32_t gen;               /**< bumped when the VTEPs it stands for change */
 	bool mark;
 };
 

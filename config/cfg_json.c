@@ -49,6 +49,8 @@ static LY_ERR build_head(struct lyd_node *top, const struct cfg *c)
 	    (e = leaf(n, "ttl", "%u", t->ttl)) ||
 	    (e = leaf(n, "allow-inner-vlan", "%s", t->allow_inner_vlan ? "true" : "false")))
 		return e;
+	if (t->team[0] != '\0' && (e = leaf(n, "team", "%.*s", CFG_NAME_MAX - 1, t->team)))
+		return e;
 	return LY_SUCCESS;
 }
 
@@ -104,6 +106,32 @@ static LY_ERR build_vni(struct lyd_node *top, const struct cfg_vni *v)
 	return LY_SUCCESS;
 }
 
+static LY_ERR build_team(struct lyd_node *top, const struct cfg_team *t)
+{
+	char name[CFG_NAME_MAX];
+	struct lyd_node *n, *l;
+	LY_ERR e;
+
+	snprintf(name, sizeof(name), "%.*s", CFG_NAME_MAX - 1, t->name);
+	if ((e = lyd_new_list(top, NULL, "team", 0, &n, name)) ||
+	    (e = leaf(n, "mode", "%s", cfg_team_mode_name(t->mode))) ||
+	    (e = leaf(n, "hash-policy", "%s", cfg_hash_policy_name(t->hash))) ||
+	    (e = leaf(n, "failback", "%s", t->failback ? "true" : "false")))
+		return e;
+	for (unsigned i = 0; i < t->n_members && i < CFG_TEAM_MAX_MEMBERS; i++)
+		if ((e = leaf(n, "member", "%.*s", CFG_NAME_MAX - 1, t->members[i])))
+			return e;
+	if ((e = lyd_new_inner(n, NULL, "lacp", 0, &l)) ||
+	    (e = leaf(l, "mode", "%s", t->lacp_passive ? "passive" : "active")) ||
+	    (e = leaf(l, "rate", "%s", t->lacp_slow ? "slow" : "fast")) ||
+	    (e = leaf(l, "system-priority", "%u", t->lacp_sys_prio)) ||
+	    (e = leaf(l, "port-priority", "%u", t->lacp_port_prio)))
+		return e;
+	if (t->lacp_key != 0 && (e = leaf(l, "key", "%u", t->lacp_key)))
+		return e;
+	return LY_SUCCESS;
+}
+
 static LY_ERR build_nexthop(struct lyd_node *top, const struct cfg_nexthop *h)
 {
 	char ip[VX_IP_STRLEN], mac[18];
@@ -143,6 +171,8 @@ static LY_ERR build(struct lyd_node *top, const struct cfg *c)
 		e = build_port(top, &c->ports[i]);
 	for (unsigned i = 0; !e && i < c->n_vnis; i++)
 		e = build_vni(top, &c->vnis[i]);
+	for (unsigned i = 0; !e && i < c->n_teams; i++)
+		e = build_team(top, &c->teams[i]);
 	for (unsigned i = 0; !e && i < c->n_nexthops; i++)
 		e = build_nexthop(top, &c->nexthops[i]);
 	for (unsigned i = 0; !e && i < c->n_fdb; i++)

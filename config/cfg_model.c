@@ -24,6 +24,7 @@ void cfg_free(struct cfg *c)
 		free(c->vnis[i].flood);
 	free(c->ports);
 	free(c->vnis);
+	free(c->teams);
 	free(c->nexthops);
 	free(c->fdb);
 	memset(c, 0, sizeof(*c));
@@ -50,6 +51,7 @@ int cfg_copy(struct cfg *dst, const struct cfg *src)
 	 * entries this copy owns, so a failure frees only those. */
 	c.ports = NULL;
 	c.vnis = NULL;
+	c.teams = NULL;
 	c.nexthops = NULL;
 	c.fdb = NULL;
 	c.n_ports = c.n_vnis = 0;
@@ -73,6 +75,8 @@ int cfg_copy(struct cfg *dst, const struct cfg *src)
 			goto fail;
 		c.n_vnis = i + 1;
 	}
+	if (dup_array((void **)&c.teams, src->teams, src->n_teams, sizeof(*c.teams)) < 0)
+		goto fail;
 	if (dup_array((void **)&c.nexthops, src->nexthops, src->n_nexthops,
 		      sizeof(*c.nexthops)) < 0)
 		goto fail;
@@ -99,4 +103,41 @@ const struct cfg_vni *cfg_vni_by_id(const struct cfg *c, uint32_t id)
 		if (c->vnis[i].id == id)
 			return &c->vnis[i];
 	return NULL;
+}
+
+const struct cfg_team *cfg_team_by_name(const struct cfg *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n_teams; i++)
+		if (strcmp(c->teams[i].name, name) == 0)
+			return &c->teams[i];
+	return NULL;
+}
+
+const struct cfg_team *cfg_team_of_port(const struct cfg *c, const char *port)
+{
+	for (unsigned i = 0; i < c->n_teams; i++)
+		for (unsigned m = 0; m < c->teams[i].n_members; m++)
+			if (strcmp(c->teams[i].members[m], port) == 0)
+				return &c->teams[i];
+	return NULL;
+}
+
+const char *cfg_team_mode_name(enum cfg_team_mode m)
+{
+	static const char *const names[] = {
+		[CFG_TEAM_LACP] = "lacp",
+		[CFG_TEAM_STATIC_IP_HASH] = "static-ip-hash",
+		[CFG_TEAM_ACTIVE_BACKUP] = "active-backup",
+		[CFG_TEAM_BALANCE_VM_PORT] = "balance-vm-port",
+		[CFG_TEAM_BALANCE_SRC_MAC] = "balance-src-mac",
+	};
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
+}
+
+const char *cfg_hash_policy_name(enum cfg_hash_policy h)
+{
+	static const char *const names[] = {
+		[CFG_HASH_L3L4] = "l3-l4", [CFG_HASH_L2] = "l2", [CFG_HASH_L2L3] = "l2-l3",
+	};
+	return (unsigned)h < sizeof(names) / sizeof(names[0]) ? names[h] : "?";
 }

@@ -56,12 +56,48 @@ struct cfg_vni {
 	unsigned n_flood;
 };
 
+enum cfg_team_mode {
+	CFG_TEAM_LACP,             /**< IEEE 802.1AX */
+	CFG_TEAM_STATIC_IP_HASH,   /**< static LAG on the switch, hash policy */
+	CFG_TEAM_ACTIVE_BACKUP,    /**< one member at a time, ordered failover */
+	CFG_TEAM_BALANCE_VM_PORT,  /**< originating VM port pinned to a member */
+	CFG_TEAM_BALANCE_SRC_MAC,  /**< member by source MAC hash */
+};
+
+enum cfg_hash_policy {
+	CFG_HASH_L3L4,  /**< default: IPs and ports (VXLAN: the inner flow) */
+	CFG_HASH_L2,
+	CFG_HASH_L2L3,
+};
+
+#define CFG_TEAM_MAX_MEMBERS 8
+
+/** Uplinks used as one. All-zero is a valid LACP team: active, fast,
+ *  l3-l4; the loader fills the YANG defaults (priorities 32768). */
+struct cfg_team {
+	char name[CFG_NAME_MAX];
+	enum cfg_team_mode mode;
+	enum cfg_hash_policy hash;
+	bool failback;                  /**< active-backup; YANG default true */
+	bool lacp_passive;
+	bool lacp_slow;
+	uint16_t lacp_sys_prio;
+	uint16_t lacp_key;              /**< 0 = the team's position + 1 */
+	uint16_t lacp_port_prio;
+	char members[CFG_TEAM_MAX_MEMBERS][CFG_NAME_MAX]; /**< uplink names, priority order */
+	unsigned n_members;
+};
+
+const char *cfg_team_mode_name(enum cfg_team_mode m);
+const char *cfg_hash_policy_name(enum cfg_hash_policy h);
+
 struct cfg_vtep {
 	struct vx_ip ip4;               /**< local IPv4 VTEP address (optional) */
 	struct vx_ip ip6;               /**< local IPv6 VTEP address (optional) */
 	uint16_t udp_port;              /**< default 4789 */
 	uint8_t ttl;                    /**< default 64 */
 	bool allow_inner_vlan;          /**< default false */
+	char team[CFG_NAME_MAX];        /**< underlay team; "" = first team/uplink */
 };
 
 /** A static outer next hop for a remote VTEP (instead of the kernel's). */
@@ -92,6 +128,8 @@ struct cfg {
 	unsigned n_ports;
 	struct cfg_vni *vnis;
 	unsigned n_vnis;
+	struct cfg_team *teams;
+	unsigned n_teams;
 	struct cfg_nexthop *nexthops;
 	unsigned n_nexthops;
 	struct cfg_fdb_static *fdb;
@@ -107,6 +145,9 @@ int cfg_copy(struct cfg *dst, const struct cfg *src);
 
 const struct cfg_port *cfg_port_by_name(const struct cfg *c, const char *name);
 const struct cfg_vni *cfg_vni_by_id(const struct cfg *c, uint32_t id);
+const struct cfg_team *cfg_team_by_name(const struct cfg *c, const char *name);
+/** The team an uplink port belongs to, or NULL. */
+const struct cfg_team *cfg_team_of_port(const struct cfg *c, const char *port);
 
 /**
  * Semantic checks beyond what YANG can say (cross references, families,

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "cfg_model.h"
+#include "cfg_team.h"
 
 #define TOP "/vxsw:vxsw"
 #define VNI_MAX 16777215u
@@ -464,8 +465,9 @@ int cfg_validate(const struct cfg *c, char *err, unsigned errlen)
 	}
 	if ((rc = check_ports(&v, &uplink)) == 0 &&
 	    (rc = check_vnis(&v, uplink != NULL)) == 0 &&
-	    (rc = check_nexthops(&v, uplink != NULL)) == 0)
-		rc = check_fdb(&v, uplink != NULL);
+	    (rc = check_nexthops(&v, uplink != NULL)) == 0 &&
+	    (rc = check_fdb(&v, uplink != NULL)) == 0)
+		rc = cfg_validate_teams(c, err, errlen);
 	free(v.vni_ids);
 	return rc;
 }

@@ -115,6 +115,8 @@ static int read_vtep(const struct lyd_node *t, struct cfg_vtep *out, char *err, 
 			out->ttl = (uint8_t)num(n);
 		else if (is(n, "allow-inner-vlan"))
 			out->allow_inner_vlan = boolean(n);
+		else if (is(n, "team"))
+			snprintf(out->team, sizeof(out->team), "%s", lyd_get_value(n));
 	}
 	return 0;
 }
@@ -183,6 +185,58 @@ static int read_vni(const struct lyd_node *vn, struct cfg_vni *v, char *err, uns
 	return 0;
 }
 
+static int enum_index(const char *v, const char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return (int)i;
+	return 0; /* libyang already refused anything else */
+}
+
+static void read_lacp(const struct lyd_node *ln, struct cfg_team *t)
+{
+	const struct lyd_node *n;
+
+	LY_LIST_FOR(lyd_child(ln), n) {
+		if (is(n, "mode"))
+			t->lacp_passive = strcmp(lyd_get_value(n), "passive") == 0;
+		else if (is(n, "rate"))
+			t->lacp_slow = strcmp(lyd_get_value(n), "slow") == 0;
+		else if (is(n, "system-priority"))
+			t->lacp_sys_prio = (uint16_t)num(n);
+		else if (is(n, "key"))
+			t->lacp_key = (uint16_t)num(n);
+		else if (is(n, "port-priority"))
+			t->lacp_port_prio = (uint16_t)num(n);
+	}
+}
+
+static void read_team(const struct lyd_node *tn, struct cfg_team *t)
+{
+	static const char *const modes[] = { "lacp", "static-ip-hash", "active-backup",
+					     "balance-vm-port", "balance-src-mac" };
+	static const char *const hashes[] = { "l3-l4", "l2", "l2-l3" };
+	const struct lyd_node *n;
+
+	t->failback = true;
+	t->lacp_sys_prio = 32768;
+	t->lacp_port_prio = 32768;
+	LY_LIST_FOR(lyd_child(tn), n) {
+		if (is(n, "name"))
+			snprintf(t->name, sizeof(t->name), "%s", lyd_get_value(n));
+		else if (is(n, "mode"))
+			t->mode = (enum cfg_team_mode)enum_index(lyd_get_value(n), modes, 5);
+		else if (is(n, "hash-policy"))
+			t->hash = (enum cfg_hash_policy)enum_index(lyd_get_value(n), hashes, 3);
+		else if (is(n, "failback"))
+			t->failback = boolean(n);
+		else if (is(n, "member") && t->n_members < CFG_TEAM_MAX_MEMBERS)
+			snprintf(t->members[t->n_members++], CFG_NAME_MAX, "%s", lyd_get_value(n));
+		else if (is(n, "lacp"))
+			read_lacp(n, t);
+	}
+}
+
 static int read_nexthop(const struct lyd_node *hn, struct cfg_nexthop *h, char *err,
 			unsigned errlen)
 {
@@ -219,6 +273,7 @@ static int alloc_lists(const struct lyd_node *first, struct cfg *c)
 {
 	if (alloc_array((void **)&c->ports, count(first, "port"), sizeof(*c->ports)) < 0 ||
 	    alloc_array((void **)&c->vnis, count(first, "vni"), sizeof(*c->vnis)) < 0 ||
+	    alloc_array((void **)&c->teams, count(first, "team"), sizeof(*c->teams)) < 0 ||
 	    alloc_array((void **)&c->nexthops, count(first, "nexthop"), sizeof(*c->nexthops)) < 0 ||
 	    alloc_array((void **)&c->fdb, count(first, "static-fdb"), sizeof(*c->fdb)) < 0)
 		return -ENOMEM;
@@ -246,6 +301,8 @@ static int tree_to_cfg(const struct lyd_node *top, struct cfg *c, char *err, uns
 			rc = read_vni(n, &c->vnis[c->n_vnis++], err, errlen);
 			if (rc == -ENOMEM)
 				goto nomem;
+		} else if (is(n, "team")) {
+			read_team(n, &c->teams[c->n_teams++]);
 		} else if (is(n, "nexthop")) {
 			rc = read_nexthop(n, &c->nexthops[c->n_nexthops++], err, errlen);
 		} else if (is(n, "static-fdb")) {

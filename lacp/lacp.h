@@ -165,7 +165,8 @@ enum lacp_rx_result lacp_rx(struct lacp_team *t, unsigned member, const uint8_t 
  *  Return 0, or <0 if it could not be queued (counted; the LACPDU is retried). */
 typedef int (*lacp_tx_fn)(void *arg, unsigned member, const uint8_t *frame, uint32_t len);
 
-/** Advance every timer to now_ns, run the machines and send what is due. */
+/** Advance every timer to now_ns, run the machines and send what is due
+ *  (nothing is sent, and LACPDUs stay pending, when tx is NULL). */
 void lacp_run(struct lacp_team *t, uint64_t now_ns, lacp_tx_fn tx, void *arg);
 
 /** When lacp_run() must next be called (absolute ns, as passed in);
@@ -207,7 +208,7 @@ struct lacp_member_info {
 	const char *rx_name, *periodic_name, *mux_name, *actor_churn_name, *partner_churn_name;
 	bool selected, distributing, loopback;
 	const char *not_selected_why;  /**< NULL when selected */
-	uint64_t last_change_ns;       /**< 0 and "" before any */
+	uint64_t last_change_ns;       /**< last Receive/Selection/Mux change; 0 and "" before any */
 	const char *last_change_why;
 	uint64_t lacpdu_rx, marker_rx, malformed;  /**< sums over stats.rx */
 	struct lacp_member_stats stats;

@@ -48,6 +48,8 @@ struct lacp_member {
 	struct lacp_member_stats stats;
 	struct lacp_transition hist[LACP_HISTORY];
 	unsigned hist_n;               /**< total recorded; ring index hist_n % LACP_HISTORY */
+	uint64_t last_change_ns;       /**< of Receive, Selection or Mux: what decides traffic */
+	const char *last_change_why;
 };
 
 struct lacp_team {

@@ -69,8 +69,10 @@ const char *lacp_state_str(uint8_t state, char *buf, size_t len)
 		if (!(state & (1u << i)))
 			continue;
 		int n = snprintf(buf + off, len - off, "%s%s", off ? "|" : "", bit[i]);
-		if (n < 0 || (size_t)n >= len - off)
+		if (n < 0 || (size_t)n >= len - off) {
+			buf[off] = '\0';  /* whole names only */
 			break;
+		}
 		off += (size_t)n;
 	}
 	if (off == 0)

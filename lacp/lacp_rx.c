@@ -61,7 +61,9 @@ static void record_pdu(struct lacp_team *t, struct lacp_member *m, const struct 
 
 	m->partner = p->actor;
 	lacp_set_bit(&m->partner.state, LACP_STATE_SYNC, had);
-	set_partner_sync(m, sync, active ? "partner not in sync" : "both sides passive");
+	set_partner_sync(m, sync, !active ? "both sides passive" :
+				  !(p->actor.state & LACP_STATE_SYNC) ? "partner not in sync" :
+				  "partner's view of us is out of date");
 	m->loopback = p->actor.system_priority == t->cfg.system_priority &&
 		      memcmp(p->actor.system, t->cfg.system_mac, 6) == 0;
 	lacp_set_bit(&m->actor.state, LACP_STATE_DEFAULTED, false);

@@ -43,11 +43,24 @@ bool lacp_lag_equal(const struct lacp_lag_id *a, const struct lacp_lag_id *b)
 	       a->partner_key == b->partner_key && a->individual_port == b->individual_port;
 }
 
+/** NULL when the member may be selected, else why not. */
+static const char *ineligible_why(const struct lacp_member *m)
+{
+	if (!m->port_enabled)
+		return "link down";
+	if (!m->lacp_enabled)
+		return "lacp disabled";
+	if (m->loopback)
+		return "loopback: partner is our own system";
+	if ((m->rx != LACP_RCV_CURRENT && m->rx != LACP_RCV_EXPIRED) ||
+	    (m->actor.state & LACP_STATE_DEFAULTED))
+		return "no partner heard";
+	return NULL;
+}
+
 static bool eligible(const struct lacp_member *m)
 {
-	return m->present && m->port_enabled && m->lacp_enabled && !m->loopback &&
-	       (m->rx == LACP_RCV_CURRENT || m->rx == LACP_RCV_EXPIRED) &&
-	       !(m->actor.state & LACP_STATE_DEFAULTED);
+	return m->present && ineligible_why(m) == NULL;
 }
 
 /** Port Identifier of the controlling (better System ID) side: lower is better. */
@@ -83,8 +96,7 @@ void lacp_select_step(struct lacp_team *t)
 		if (!m->present)
 			continue;
 		if (m->sel == LACP_SEL_SELECTED && !eligible(m))
-			lacp_unselect(t, m, m->loopback ? "loopback: partner is our own system"
-							: "partner no longer heard");
+			lacp_unselect(t, m, ineligible_why(m));
 		if (m->sel == LACP_SEL_SELECTED || m->mux != LACP_MUX_DETACHED)
 			bound_busy = true;
 		if (m->mux == LACP_MUX_COLLECTING_DISTRIBUTING)
@@ -127,14 +139,8 @@ const char *lacp_not_selected_why(const struct lacp_team *t, const struct lacp_m
 
 	if (m->sel == LACP_SEL_SELECTED)
 		return NULL;
-	if (!m->port_enabled)
-		return "link down";
-	if (!m->lacp_enabled)
-		return "lacp disabled";
-	if (m->loopback)
-		return "loopback: partner is our own system";
-	if (!eligible(m))
-		return "no partner heard";
+	if (ineligible_why(m) != NULL)
+		return ineligible_why(m);
 	if (m->mux != LACP_MUX_DETACHED)
 		return "detaching";
 	if (!t->agg_bound)

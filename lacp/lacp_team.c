@@ -75,6 +75,10 @@ void lacp_record(struct lacp_team *t, struct lacp_member *m, enum lacp_machine m
 	h->from = (uint8_t)from;
 	h->to = (uint8_t)to;
 	h->why = why;
+	if (mc == LACP_M_RECEIVE || mc == LACP_M_SELECTION || mc == LACP_M_MUX) {
+		m->last_change_ns = t->now;
+		m->last_change_why = why;
+	}
 }
 
 void lacp_unselect(struct lacp_team *t, struct lacp_member *m, const char *why)
@@ -400,13 +404,8 @@ int lacp_member_info(const struct lacp_team *t, unsigned idx, struct lacp_member
 	out->distributing = m->mux == LACP_MUX_COLLECTING_DISTRIBUTING;
 	out->loopback = m->loopback;
 	out->not_selected_why = lacp_not_selected_why(t, m);
-	out->last_change_why = "";
-	if (m->hist_n > 0) {
-		const struct lacp_transition *h = &m->hist[(m->hist_n - 1) % LACP_HISTORY];
-
-		out->last_change_ns = h->at_ns;
-		out->last_change_why = h->why;
-	}
+	out->last_change_ns = m->last_change_ns;
+	out->last_change_why = m->last_change_why ? m->last_change_why : "";
 	out->stats = m->stats;
 	out->lacpdu_rx = m->stats.rx[LACP_RX_OK] + m->stats.rx[LACP_RX_LOOPBACK];
 	out->marker_rx = m->stats.rx[LACP_RX_MARKER_ANSWERED] + m->stats.rx[LACP_RX_MARKER_RATE_LIMITED] +

@@ -83,7 +83,7 @@ uint64_t lacp_tx_deadline(const struct lacp_team *t, const struct lacp_member *m
 	if (!m->ntt)
 		return LACP_TIMER_OFF;
 	if (!may_send(m))
-		return t->now;  /* lacp_run() drops it */
+		return LACP_TIMER_OFF;  /* lacp_run() drops it whenever it comes */
 	uint64_t at = tx_allowed_at(m);
 	return at > t->now ? at : t->now;
 }

@@ -25,6 +25,7 @@ import sys
 import time
 import traceback
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vxrun  # noqa: E402
 
@@ -465,8 +466,8 @@ def flood(t):
                   {"vtep": VTEP6, "mac": NH6}]
     t.run(d)
     vni = d.vni_stats()
-    t.check(vni.get(100, {}).get("flood-packets") == 3,
-            f"vni 100 flood-packets {vni.get(100, {}).get('flood-packets')}, expected 3")
+    t.check(vni.get(100, {}).get("encap-packets") == 6,
+            f"vni 100 encap-packets {vni.get(100, {}).get('encap-packets')}, expected 6")
     vt = d.vtep_stats()
     for ip, n in ((VTEP2, 3), (VTEP3, 3), (VTEP6, 0)):
         t.check(str(vt.get(ip, {}).get("tx-packets")) == str(n),
@@ -781,6 +782,87 @@ def vm_port_drops(t):
     src = mac_str(d.pcap_mac("up0"))
     t.expect_port(d, "up0", [Vx(NH2, src, LOCAL4, VTEP2, 100, ok, "ok")])
     t.expect_port(d, "vm1", [])
+
+
+@case
+def vni_counters(t):
+    """Per-VNI counters mean what the YANG model says: encap-packets "Frames
+    encapsulated", decap-packets "Frames decapsulated", flood-packets "Copies
+    sent by head-end replication" (so 2 per BUM frame from a VM with 2 flood
+    VTEPs, and none for decapsulated BUM, which is only flooded locally)."""
+    bum = [arp_request(A), udp_frame(U, A, 77), arp_request(A, tip="10.0.0.8")]
+    dec = [vxlan_in(arp_request(R2), 100), vxlan_in(udp_frame(A, R2, 80), 100)]
+    d = t.daemon()
+    std_ports(d, vm1_in=bum, up_in=dec)
+    d.vnis = [{"id": 100, "flood-vtep": [VTEP2, VTEP3]}]
+    d.nexthops = [{"vtep": VTEP2, "mac": NH2}, {"vtep": VTEP3, "mac": NH3}]
+    t.run(d)
+    v = d.vni_stats().get(100, {})
+    vt = d.vtep_stats()
+    her = sum(int(vt.get(ip, {}).get("tx-packets", 0)) for ip in (VTEP2, VTEP3))
+    t.check(her == 6, f"vtep tx-packets total {her}, expected 6")
+    for leaf, want in (("encap-packets", 6), ("decap-packets", 2), ("flood-packets", 6),
+                       ("drops", 0)):
+        t.check(v.get(leaf) == want, f"vni 100 {leaf} = {v.get(leaf)}, expected {want}")
+    t.expect_drops(d, {})
+    t.stop(d)
+
+
+@case
+def static_not_moved(t):
+    """Static entries are never moved by learning: a static MAC seen as the
+    source on another VM port or behind a remote VTEP stays where the config
+    put it (and frames to it still go there)."""
+    from_vm2 = udp_frame(BCAST, A, 60)                   # A is static on vm1
+    from_remote = udp_frame(A, B, 70)                    # B is static on vm2
+    from_remote2 = udp_frame(A, R, 70)                   # R is static behind VTEP2
+    d = t.daemon()
+    std_ports(d, vm2_in=[from_vm2], up_in=[vxlan_in(from_remote, 100),
+                                           vxlan_in(from_remote2, 100, src_ip=VTEP3)])
+    d.vnis = [{"id": 100}]
+    d.static_fdb = [{"vni": 100, "mac": A, "port": "vm1"},
+                    {"vni": 100, "mac": B, "port": "vm2"},
+                    {"vni": 100, "mac": R, "remote-vtep": VTEP2}]
+    t.run(d, settle=0.4)
+    fdb = {(int(e["vni"]), e["mac"].lower()): e for e in d.fdb()}
+    for mac, kind, leaf, where in ((A, "static-local", "port", "vm1"),
+                                   (B, "static-local", "port", "vm2"),
+                                   (R, "static-remote", "remote-vtep", VTEP2)):
+        e = fdb.get((100, mac))
+        t.check(e is not None and e.get("kind") == kind and e.get(leaf) == where,
+                f"fdb {mac}: {e}, expected {kind} {where}")
+    t.check(len(fdb) == 3, f"fdb has {len(fdb)} entries, expected the 3 static ones: {sorted(fdb)}")
+    t.expect_drops(d, {})
+    t.stop(d)
+    t.expect_port(d, "vm1", [from_vm2, from_remote, from_remote2])
+    t.expect_port(d, "vm2", [])
+    t.expect_port(d, "up0", [])
+
+
+@case
+def mac_limit(t):
+    """A VNI's mac-limit caps what it learns: with limit 2, of five remote
+    MACs seen in order behind one VTEP only the first two are learned."""
+    macs = [f"02:00:00:00:07:{i:02x}" for i in range(1, 6)]
+    frames = [udp_frame(BCAST, m, 60, sport=100 + i) for i, m in enumerate(macs)]
+    d = t.daemon()
+    std_ports(d, up_in=[vxlan_in(f, 100) for f in frames])
+    d.vnis = [{"id": 100, "mac-limit": 2}]
+    t.run(d)
+    fdb = t.wait_fdb(d, [(100, macs[0]), (100, macs[1])])
+    time.sleep(0.3)
+    fdb = {(int(e["vni"]), e["mac"].lower()): e for e in d.fdb()}
+    t.check(sorted(fdb) == [(100, macs[0]), (100, macs[1])],
+            f"fdb {sorted(fdb)}, expected the first two MACs only")
+    v = d.vni_stats().get(100, {})
+    t.check(v.get("mac-count") == 2, f"vni 100 mac-count {v.get('mac-count')}, expected 2")
+    c = d.counters()
+    t.check(c.get("learn-refused") == 3, f"learn-refused {c.get('learn-refused')}, expected 3")
+    t.expect_drops(d, {})
+    t.stop(d)
+    t.expect_port(d, "vm1", frames)
+    t.expect_port(d, "vm2", frames)
+    t.expect_port(d, "up0", [])
 
 
 def main():
