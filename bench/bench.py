@@ -141,6 +141,24 @@ def dpdk_version():
     return "unknown"
 
 
+def binary_id():
+    """sha256 (12 hex digits) and mtime of the vxswd binary a case starts."""
+    import hashlib
+    with open(vxrun.VXSWD, "rb") as f:
+        h = hashlib.sha256(f.read()).hexdigest()[:12]
+    t = datetime.datetime.fromtimestamp(os.path.getmtime(vxrun.VXSWD))
+    return f"sha256 {h}, built {t:%Y-%m-%d %H:%M:%S} (copied out of build/ for the run)" \
+        if os.environ.get("VXSWD") else f"sha256 {h}, built {t:%Y-%m-%d %H:%M:%S}"
+
+
+def binaries(rows):
+    ids = sorted({r["binary"] for r, _ in rows})
+    if len(ids) == 1:
+        return ids[0]
+    return ("CHANGED DURING THE RUN (rebuilt by someone): " +
+            "; ".join(f"{r['set']} {r['direction']}: {r['binary']}" for r, _ in rows))
+
+
 def git_commit():
     r = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                        capture_output=True, text=True)
@@ -199,6 +217,7 @@ def thread_affinity(pid, tid):
 
 def run_case(set_name, n_local, n_remote, direction, a, log):
     d = vxrun.Vxswd(f"bench-{set_name}-{direction}")
+    binary = binary_id()
     try:
         d.vtep = {"local-ipv4": "192.0.2.1"}
         in_port, out_port = ("vm1", "up0") if direction == "encap" else ("up0", "vm1")
@@ -253,7 +272,8 @@ def run_case(set_name, n_local, n_remote, direction, a, log):
             raise vxrun.DaemonError(f"vxswd exit status {rc}\n{d.log_tail()}")
         return {"set": set_name, "direction": direction, "windows": windows,
                 "worker": worker,
-                "final_ports": stats, "vni": vni, "in": in_port, "out": out_port}
+                "final_ports": stats, "vni": vni, "in": in_port, "out": out_port,
+                "binary": binary}
     finally:
         d.cleanup()
 
@@ -387,6 +407,7 @@ def main():
     print()
     print(table(rows))
     tsc = f"TSC {hz / 1e9:.2f} GHz" if hz else "TSC rate unknown"
+    print(f"vxswd: {binaries(rows)}")
     print(f"\n{len(rows)} cases in {elapsed:.0f} s; memory: {mem}; {tsc}")
     if a.write_docs:
         write_docs(a.write_docs, report(rows, hz, mem, a, elapsed))
@@ -405,17 +426,21 @@ pcap file replayed without end by `net_pcap` (`rx_pcap=F,infinite_rx=1`) and sen
 `net_null,no-rx=1`, which frees every packet. Inner frames are 64 bytes (114 bytes with the
 IPv4 VXLAN header); every pcap holds {PKTS} packets. All FDB entries are static (local VM
 MACs on the VM port, remote MACs on their VTEPs, next hops from the config), so the hot path
-does lookups only, no learning or refresh writes. Rates are the transmit counters of
-`vxswctl show ports --json` over windows of {a.seconds:g} s after {a.warmup:g} s of warm-up,
-taken until {a.windows} windows had the worker thread on a CPU at least {SHARE_MIN} of the
-time (from `/proc/PID/task/TID/stat`; at most {a.max_windows} windows); the median is over
-those windows, and a case without enough of them says so in the last column. Cycles per packet = TSC rate x worker
-CPU share / packet rate. "max steal" is the largest share of a window the hypervisor
+does lookups only, no learning or refresh writes.
+
+Rates are the transmit counters of `vxswctl show ports --json` over windows of
+{a.seconds:g} s after {a.warmup:g} s of warm-up, taken until {a.windows} windows had the
+worker thread on a CPU at least {SHARE_MIN} of the time (from `/proc/PID/task/TID/stat`;
+at most {a.max_windows} windows). The median is over those windows; the last column counts
+them and lists the CPU shares of the windows left out. Cycles per packet = TSC rate x
+worker CPU share / packet rate. "max steal" is the largest share of a window the hypervisor
 took from the worker's vCPU (`/proc/stat` steal time; this machine is a KVM guest), which
-the worker's own CPU time does not show. The input side costs the worker too (net_pcap copies every packet
-into a fresh mbuf), so these are figures for vxswd plus its replay harness, not for vxswd
-alone. They are noisy absolute numbers from a small shared VM: compare them only with
-figures from the same run; nothing else was measured here.
+the worker's own CPU time does not show.
+
+The input side costs the worker too (net_pcap copies every packet into a fresh mbuf), so
+these are figures for vxswd plus its replay harness, not for vxswd alone. They are noisy
+absolute numbers from a small shared VM (min..max shows the spread between windows):
+compare them only with figures from the same run; nothing else was measured here.
 
 - encap: VM port in (inner frames to remote MACs), uplink out (VXLAN over IPv4).
 - decap: uplink in (VXLAN to the local VTEP, VNI {VNI}), VM port out.
@@ -428,7 +453,8 @@ Machine and run:
 - {os.cpu_count()} CPUs (`nproc`), {cpu_model()}, TSC {f'{hz / 1e9:.2f} GHz (cpu MHz from /proc/cpuinfo, constant TSC)' if hz else 'rate unknown'}
 - Linux {uname.release}, {date}
 - DPDK {dpdk_version()}; memory: {mem}
-- vxsw commit: {git_commit()}; build: `scripts/build.sh` (meson buildtype debugoptimized)
+- vxsw commit: {git_commit()}; vxswd {binaries(rows)}
+  (`scripts/build.sh`, meson buildtype debugoptimized)
 - EAL lcores `-l 0-1` (vxswd's default for one worker): main lcore and control thread on CPU 0
   with the benchmark script and vxswctl, the worker alone on CPU 1; worker thread {w0}
 - command: `{a.cmdline or 'bench/run.sh'}` ({elapsed:.0f} s)

@@ -19,9 +19,14 @@ for a in "$@"; do [ "$a" = --smoke ] && smoke=1; done
 
 args=("$@")
 memory=""
+orig="" bindir=""
+cleanup() {
+  [ -n "$orig" ] && echo "$orig" > "$NR"
+  [ -n "$bindir" ] && rm -rf "$bindir"
+}
+trap cleanup EXIT
 if [ "$smoke" = 0 ] && [ "${BENCH_HUGEPAGES:-1}" = 1 ] && [ -w "$NR" ]; then
   orig=$(cat "$NR")
-  trap 'echo "$orig" > "$NR"' EXIT
   echo $((orig + PAGES)) > "$NR"
   free=$(cat "${NR%/*}/free_hugepages")
   if [ "$free" -ge 512 ]; then
@@ -29,10 +34,18 @@ if [ "$smoke" = 0 ] && [ "${BENCH_HUGEPAGES:-1}" = 1 ] && [ -w "$NR" ]; then
   else
     echo "bench: only $free hugepages free after reserving; vxswd falls back to --no-huge" >&2
     echo "$orig" > "$NR"
-    trap - EXIT
+    orig=""
   fi
 fi
 if [ "$smoke" = 0 ]; then
+  # Run private copies of the binaries: others may rebuild build/ during the run.
+  bindir=$(mktemp -d /tmp/vxsw-bench-bin.XXXXXX)
+  build=${VXSW_BUILD:-$root/build}
+  for b in vxswd vxswctl; do
+    src=$build/$b/$b; [ -x "$src" ] || src=$build/$b
+    cp -p "$src" "$bindir/$b" || { echo "bench: $src not built (scripts/build.sh)" >&2; exit 1; }
+  done
+  export VXSWD=$bindir/vxswd VXSWCTL=$bindir/vxswctl
   args+=(--write-docs "$root/docs/PERFORMANCE.md" --cmdline "$(echo "bench/run.sh $*" | sed "s/ *$//")")
   [ -n "$memory" ] && args+=(--memory "$memory")
 fi

@@ -13,22 +13,44 @@
 #include "nl_sock.h"
 #include "vx_log.h"
 
-/* The kernel name of a tap port: the iface= devarg, or DPDK's default. */
-static void host_ifname(const char *devargs, char *out, size_t len)
+/* The kernel interface a port's devargs name (iface=), or "" if none. */
+static void devargs_iface(const char *devargs, char *out, size_t len)
 {
 	const char *p = strstr(devargs, "iface=");
 
-	snprintf(out, len, "dtap0");
-	if (p == NULL)
-		return;
-	p += strlen("iface=");
-	snprintf(out, len, "%.*s", (int)strcspn(p, ","), p);
+	out[0] = '\0';
+	if (p != NULL) {
+		p += strlen("iface=");
+		snprintf(out, len, "%.*s", (int)strcspn(p, ","), p);
+	}
+}
+
+/* Uplinks whose PMD sits on a kernel interface (af_packet, af_xdp) report
+ * link up forever: their carrier comes from netlink instead. */
+static void find_uplink_ifaces(struct dp_ctrl *c)
+{
+	for (unsigned i = 0; i < c->cfg.n_ports; i++) {
+		char ifname[32];
+		struct nl_link link;
+
+		if (c->cfg.ports[i].role != CFG_ROLE_UPLINK)
+			continue;
+		devargs_iface(c->cfg.ports[i].devargs, ifname, sizeof(ifname));
+		if (ifname[0] == '\0' || strchr(ifname, '/') != NULL ||
+		    nl_link_get(ifname, &link) != 0)
+			continue;
+		c->port_ifindex[i] = link.ifindex;
+		if (link.carrier_known)
+			c->carrier[i] = link.carrier && link.admin_up;
+	}
 }
 
 int ctrl_nexthop_init(struct dp_ctrl *c, char *msg, unsigned msglen)
 {
+	static const unsigned groups[] = { RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE,
+					   RTNLGRP_IPV6_ROUTE };
 	struct nl_link link;
-	int host = -1;
+	int host = -1, rc;
 
 	c->host_ifindex = -1;
 	for (unsigned i = 0; i < c->cfg.n_ports; i++) {
@@ -37,9 +59,17 @@ int ctrl_nexthop_init(struct dp_ctrl *c, char *msg, unsigned msglen)
 		if (c->cfg.ports[i].role == CFG_ROLE_UPLINK && host < 0)
 			memcpy(c->src_mac, c->dp.ports[i].mac, 6);
 	}
+	rc = nl_sock_open(groups, sizeof(groups) / sizeof(groups[0]), &c->nl);
+	if (rc != 0) {
+		snprintf(msg, msglen, "cannot open a netlink socket: %s", strerror(-rc));
+		return rc;
+	}
+	find_uplink_ifaces(c);
 	if (host < 0)
 		return 0; /* static next hops only; the outer source is the uplink's MAC */
-	host_ifname(c->cfg.ports[host].devargs, c->host_ifname, sizeof(c->host_ifname));
+	devargs_iface(c->cfg.ports[host].devargs, c->host_ifname, sizeof(c->host_ifname));
+	if (c->host_ifname[0] == '\0')
+		snprintf(c->host_ifname, sizeof(c->host_ifname), "dtap0"); /* DPDK's default */
 	if (nl_link_get(c->host_ifname, &link) != 0) {
 		snprintf(msg, msglen, "host port %s: no kernel interface '%s'",
 			 c->cfg.ports[host].name, c->host_ifname);
@@ -48,13 +78,6 @@ int ctrl_nexthop_init(struct dp_ctrl *c, char *msg, unsigned msglen)
 	c->host_ifindex = link.ifindex;
 	if (link.has_mac)
 		memcpy(c->src_mac, link.mac, 6);
-	static const unsigned groups[] = { RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE,
-					   RTNLGRP_IPV6_ROUTE };
-	int rc = nl_sock_open(groups, sizeof(groups) / sizeof(groups[0]), &c->nl);
-	if (rc != 0) {
-		snprintf(msg, msglen, "cannot open a netlink socket: %s", strerror(-rc));
-		return rc;
-	}
 	return 0;
 }
 
@@ -78,13 +101,13 @@ static const struct cfg_nexthop *static_nexthop(const struct cfg *cfg, const str
 	return NULL;
 }
 
-static int uplink_for(const struct dp_ctrl *c, const struct cfg_nexthop *nh)
+static uint32_t team_hash(const uint8_t *p, size_t n, uint32_t seed)
 {
-	for (unsigned i = 0; i < c->cfg.n_ports; i++)
-		if (c->cfg.ports[i].role == CFG_ROLE_UPLINK &&
-		    (nh == NULL || nh->port[0] == '\0' || strcmp(nh->port, c->cfg.ports[i].name) == 0))
-			return (int)i;
-	return -1;
+	uint32_t h = seed ^ 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
 }
 
 static bool neigh_usable(const struct nl_neigh *n)
@@ -122,7 +145,7 @@ void ctrl_resolve_vtep(struct dp_ctrl *c, uint16_t i)
 	const struct cfg_nexthop *nh = static_nexthop(&c->cfg, &next.ip);
 	const struct vx_ip *local = next.ip.af == AF_INET ? &c->cfg.vtep.ip4 : &c->cfg.vtep.ip6;
 	struct vtep_rewrite_params p = { .udp_port = c->cfg.vtep.udp_port, .ttl = c->cfg.vtep.ttl };
-	int up = uplink_for(c, nh);
+	int team = ctrl_team_for_port_name(c, nh != NULL ? nh->port : NULL);
 
 	if (!vx_ip_is_set(&next.ip))
 		return;
@@ -130,7 +153,7 @@ void ctrl_resolve_vtep(struct dp_ctrl *c, uint16_t i)
 	m->static_nh = nh != NULL;
 	if (!vx_ip_is_set(local)) {
 		m->why = "no local VTEP address of this family";
-	} else if (up < 0) {
+	} else if (team < 0) {
 		m->why = "no uplink";
 	} else if (nh != NULL) {
 		memcpy(p.dst_mac, nh->mac, 6);
@@ -143,8 +166,14 @@ void ctrl_resolve_vtep(struct dp_ctrl *c, uint16_t i)
 		memcpy(m->nh_mac, p.dst_mac, 6);
 		p.src_ip = *local;
 		p.dst_ip = next.ip;
-		next.uplink = (uint16_t)up;
-		next.mtu = c->dp.ports[up].mtu;
+		next.team = (uint16_t)team;
+		next.mtu = UINT16_MAX;
+		for (unsigned k = 0; k < c->teams[team].n_members; k++)
+			if (c->dp.ports[c->teams[team].members[k]].mtu < next.mtu)
+				next.mtu = c->dp.ports[c->teams[team].members[k]].mtu;
+		/* l2 and l2-l3 team hashes: fixed per VTEP (outer MACs, IPs) */
+		next.hash_l2 = team_hash(p.dst_mac, 6, 0);
+		next.hash_l2l3 = team_hash(next.ip.a, sizeof(next.ip.a), next.hash_l2);
 		if (vtep_rewrite_init(&next.rw, &p) == 0)
 			next.resolved = true;
 		else
@@ -162,21 +191,34 @@ void ctrl_resolve_all(struct dp_ctrl *c)
 		ctrl_resolve_vtep(c, i);
 }
 
+struct nl_poll {
+	struct dp_ctrl *c;
+	bool changed;
+};
+
 static int on_netlink(void *arg, const struct nl_msg *msg)
 {
-	bool *changed = arg;
+	struct nl_poll *np = arg;
 
+	if (msg->kind == NL_LINK)
+		ctrl_kernel_link(np->c, msg->link.ifindex,
+				 !msg->link.deleted && msg->link.admin_up &&
+				 (msg->link.carrier_known ? msg->link.carrier : msg->link.lower_up));
 	if (msg->kind == NL_NEIGH || msg->kind == NL_ROUTE || msg->kind == NL_LINK)
-		*changed = true;
+		np->changed = true;
 	return 0;
 }
 
 void ctrl_nexthop_poll(struct dp_ctrl *c, uint32_t now_s)
 {
-	bool changed = false;
+	struct nl_poll np = { .c = c };
+	bool changed;
 
-	if (c->nl != NULL && nl_sock_recv(c->nl, on_netlink, &changed) == -ENOBUFS)
-		changed = true; /* overrun: we lost events, so re-read everything */
+	if (c->nl != NULL && nl_sock_recv(c->nl, on_netlink, &np) == -ENOBUFS) {
+		np.changed = true; /* overrun: we lost events, so re-read everything */
+		find_uplink_ifaces(c);
+	}
+	changed = np.changed;
 	if (changed) {
 		ctrl_resolve_all(c);
 	} else if (now_s != c->last_resolve_s) {

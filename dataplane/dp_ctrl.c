@@ -70,7 +70,9 @@ static void on_removed(void *arg, fdb_key_t key, const struct fdb_result *r)
 
 static bool ports_same(const struct cfg *a, const struct cfg *b)
 {
-	if (a->n_ports != b->n_ports)
+	if (a->n_ports != b->n_ports || a->n_teams != b->n_teams ||
+	    strcmp(a->vtep.team, b->vtep.team) != 0 ||
+	    (a->n_teams && memcmp(a->teams, b->teams, a->n_teams * sizeof(*a->teams)) != 0))
 		return false;
 	for (unsigned i = 0; i < a->n_ports; i++)
 		if (strcmp(a->ports[i].name, b->ports[i].name) != 0 ||
@@ -213,9 +215,12 @@ static int publish(struct dp_ctrl *c, char *msg, unsigned msglen)
 {
 	uint16_t eth[DP_MAX_PORTS], mtu[DP_MAX_PORTS];
 	bool link_up[DP_MAX_PORTS];
+	struct dp_team teams[DP_MAX_TEAMS];
 	struct dp_build_input in = {
 		.cfg = &c->cfg, .eth_port = eth, .mtu = mtu, .link_up = link_up,
 		.bd_vni = c->bd_vni, .vteps = c->vteps, .n_vteps = c->n_vteps,
+		.teams = teams, .n_teams = ctrl_teams_fill(c, teams),
+		.underlay_team = c->underlay_team,
 	};
 	struct dp_snapshot *s;
 
@@ -239,7 +244,8 @@ int ctrl_apply(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned ms
 	int rc;
 
 	if (!ports_same(&c->cfg, next)) {
-		snprintf(msg, msglen, "ports cannot be added, removed or changed while running");
+		snprintf(msg, msglen,
+			 "ports and teams cannot be added, removed or changed while running");
 		return -EINVAL;
 	}
 	rc = cfg_copy(&copy, next);
@@ -266,6 +272,10 @@ int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msgl
 
 	memset(c, 0, sizeof(*c));
 	c->host_ifindex = -1;
+	for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
+		c->port_ifindex[p] = -1;
+		c->carrier[p] = -1;
+	}
 	rc = cfg_copy(&c->cfg, cfg);
 	if (rc != 0)
 		return rc;
@@ -278,6 +288,9 @@ int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msgl
 	if (rc != 0)
 		return rc;
 	rc = ctrl_nexthop_init(c, msg, msglen);
+	if (rc != 0)
+		return rc;
+	rc = ctrl_teams_init(c, msg, msglen);
 	if (rc != 0)
 		return rc;
 	if ((rc = sync_bds(c, cfg, msg, msglen)) != 0 ||
@@ -346,29 +359,48 @@ static void drain_slowproto(struct dp_ctrl *c)
 	uint64_t now_ns = vx_now_ns();
 
 	for (unsigned i = 0; i < n; i++) {
-		if (c->slowproto_fn != NULL)
-			c->slowproto_fn(c->slowproto_arg, m[i]->port,
-					rte_pktmbuf_mtod(m[i], const uint8_t *),
-					rte_pktmbuf_data_len(m[i]), now_ns);
-		else
-			c->slowproto_unclaimed++;
+		ctrl_team_slowproto(c, m[i]->port, rte_pktmbuf_mtod(m[i], const uint8_t *),
+				    rte_pktmbuf_data_len(m[i]), now_ns);
 		rte_pktmbuf_free(m[i]);
 	}
 }
 
+/* An uplink is up when its PMD says so and the kernel carrier (af_packet and
+ * af_xdp PMDs report up forever) does not say otherwise. */
+static void links_update(struct dp_ctrl *c, uint64_t now_ns)
+{
+	for (uint16_t p = 0; p < c->dp.n_ports; p++)
+		if (c->cfg.ports[p].role == CFG_ROLE_UPLINK)
+			ctrl_team_port_link(c, p, c->dp.ports[p].link_up && c->carrier[p] != 0,
+					    now_ns);
+}
+
+void ctrl_kernel_link(struct dp_ctrl *c, int ifindex, bool carrier)
+{
+	for (uint16_t p = 0; p < c->dp.n_ports; p++)
+		if (c->port_ifindex[p] == ifindex && ifindex > 0 && c->carrier[p] != carrier) {
+			c->carrier[p] = carrier;
+			VX_INFO("port %s: carrier %s", c->cfg.ports[p].name, carrier ? "up" : "down");
+			links_update(c, vx_now_ns());
+		}
+}
+
 void ctrl_poll(struct dp_ctrl *c)
 {
-	uint32_t now = vx_now_s();
+	uint64_t now_ns = vx_now_ns();
+	uint32_t now = (uint32_t)(now_ns / 1000000000ull);
 
 	atomic_store_explicit(&c->dp.now_s, now, memory_order_relaxed);
 	drain_learn(c, now);
 	drain_slowproto(c);
 	ctrl_nexthop_poll(c, now);
+	ctrl_teams_poll(c, now_ns);
 	if (now != c->last_age_s) {
 		c->last_age_s = now;
 		fdb_age(c->fdb, now, c->cfg.global.aging_s, on_removed, c);
 		if (dp_links_refresh(&c->dp))
 			c->dirty = true;
+		links_update(c, now_ns);
 	}
 	if (c->dirty) {
 		char msg[128];
@@ -385,6 +417,7 @@ int ctrl_fd(const struct dp_ctrl *c)
 void ctrl_fini(struct dp_ctrl *c)
 {
 	dp_stop(&c->dp);
+	ctrl_teams_fini(c);
 	ctrl_nexthop_fini(c);
 	fdb_destroy(c->fdb);
 	c->fdb = NULL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "cfg_model.h"
+#include "ctrl_team.h"
 #include "dp.h"
 #include "fdb.h"
 
@@ -28,11 +29,6 @@ struct ctrl_vtep {
 	const char *why;     /**< why unresolved, for show vtep */
 };
 
-/** Hook for slow-protocol frames (LACP, marker) received on uplinks. The
- *  teaming module registers here; without it they are counted and dropped. */
-typedef void (*ctrl_slowproto_fn)(void *arg, uint16_t port, const uint8_t *frame,
-				  uint32_t len, uint64_t now_ns);
-
 /** Hook for FDB changes made by the control thread (the EVPN agent's
  *  "local MAC learned/aged/moved" input). kind 0 = removed. */
 typedef void (*ctrl_fdb_event_fn)(void *arg, fdb_key_t key, uint32_t vni,
@@ -46,16 +42,19 @@ struct dp_ctrl {
 	uint16_t n_vteps;
 	struct dp_vtep vteps[DP_MAX_VTEPS];   /**< the registry snapshots copy */
 	struct ctrl_vtep vmeta[DP_MAX_VTEPS];
-	struct nl_sock *nl;                   /**< NULL without a host port */
+	struct nl_sock *nl;                   /**< kernel routes, neighbours, carrier */
 	int host_ifindex;
+	int port_ifindex[DP_MAX_PORTS];       /**< uplinks' kernel interface, -1 if none */
+	int8_t carrier[DP_MAX_PORTS];         /**< kernel carrier: -1 unknown, 0, 1 */
+	uint16_t n_teams;
+	struct ctrl_team teams[DP_MAX_TEAMS];
+	uint16_t underlay_team;
 	char host_ifname[32];
 	uint8_t src_mac[6];                   /**< outer source MAC */
 	bool dirty;                           /**< registry changed: publish */
 	uint32_t last_resolve_s, last_age_s;
 	uint64_t generation;
 	uint64_t slowproto_unclaimed, learn_refused, vtep_table_full;
-	ctrl_slowproto_fn slowproto_fn;
-	void *slowproto_arg;
 	ctrl_fdb_event_fn fdb_event_fn;
 	void *fdb_event_arg;
 };
@@ -74,6 +73,9 @@ void ctrl_fini(struct dp_ctrl *c);
 
 /** bd of a VNI, DP_NO_BD if not configured. */
 uint16_t ctrl_bd_of_vni(const struct dp_ctrl *c, uint32_t vni);
+/** A kernel link changed (netlink): carrier of the uplink on that ifindex. */
+void ctrl_kernel_link(struct dp_ctrl *c, int ifindex, bool carrier);
+
 /** VTEP index for ip, registering it if create; -1 if absent or full. */
 int ctrl_vtep_index(struct dp_ctrl *c, const struct vx_ip *ip, bool create);
 

@@ -75,8 +75,7 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		p->access_bd = DP_NO_BD;
 		if (cp->role == CFG_ROLE_HOST)
 			s->host_port = i;
-		if (cp->role == CFG_ROLE_UPLINK)
-			s->uplinks[s->n_uplinks++] = i;
+		p->collecting = cp->role == CFG_ROLE_UPLINK;
 		if (cp->role != CFG_ROLE_VM)
 			continue;
 		if (cp->mode == CFG_MODE_ACCESS) {
@@ -166,8 +165,22 @@ struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg
 		goto fail;
 	if (in->n_vteps)
 		memcpy(s->vteps, in->vteps, in->n_vteps * sizeof(*s->vteps));
+	if (in->n_teams > DP_MAX_TEAMS) {
+		snprintf(msg, msglen, "too many teams");
+		goto fail;
+	}
+	s->n_teams = in->n_teams;
+	if (in->n_teams)
+		memcpy(s->teams, in->teams, in->n_teams * sizeof(*s->teams));
+	s->underlay_team = in->n_teams ? in->underlay_team : DP_NO_PORT;
 	if (build_bds(s, in, msg, msglen) != 0 || build_ports(s, in, msg, msglen) != 0)
 		goto fail;
+	/* LACP: a member collects only while its mux is Collecting. */
+	for (uint16_t t = 0; t < s->n_teams; t++)
+		for (uint16_t m = 0; m < s->teams[t].n_members; m++)
+			if (s->teams[t].mode == CFG_TEAM_LACP && s->teams[t].members[m] < s->n_ports)
+				s->ports[s->teams[t].members[m]].collecting =
+					(s->teams[t].active_mask >> m) & 1;
 	return s;
 fail:
 	if (msg[0] == '\0')

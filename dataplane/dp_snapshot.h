@@ -33,6 +33,7 @@ struct dp_port {
 	uint16_t access_bd;  /**< access VM port: its bridge domain, else DP_NO_BD */
 	uint16_t mtu;        /**< L3 MTU (uplinks: limit for encapsulated packets) */
 	bool link_up;        /**< frames to a port whose link is down are dropped */
+	bool collecting;     /**< uplinks: accept data frames (LACP: Collecting) */
 	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
 	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
 };
@@ -52,11 +53,67 @@ struct dp_bd {
 	uint16_t *flood;     /**< VTEP indices for head-end replication */
 };
 
+#define DP_MAX_TEAMS DP_MAX_PORTS
+#define DP_TEAM_MAX_MEMBERS 8
+
+/** Uplinks used as one (a configured team, or one loose uplink on its own).
+ *  The control thread decides which members carry traffic. */
+struct dp_team {
+	uint8_t mode;        /**< enum cfg_team_mode */
+	uint8_t hash;        /**< enum cfg_hash_policy */
+	uint16_t n_members;
+	uint16_t members[DP_TEAM_MAX_MEMBERS]; /**< port indices, priority order */
+	uint32_t active_mask;                  /**< bit i: members[i] carries traffic */
+	uint16_t n_active;
+	uint16_t active[DP_TEAM_MAX_MEMBERS];  /**< the active members, in order */
+	uint16_t mtu;        /**< smallest member MTU */
+};
+
+/** What a worker knows of a frame when it picks a team member. */
+struct dp_flow {
+	uint32_t hash;       /**< per the team's hash policy */
+	uint32_t src_mac_hash;
+	uint16_t in_port;
+};
+
+/**
+ * The member a frame leaves on, DP_NO_PORT if none is active. A flow keeps
+ * its member while that member stays active (only flows of a failed member
+ * move), so failover reorders nothing else.
+ */
+static inline uint16_t dp_team_pick(const struct dp_team *t, const struct dp_flow *f)
+{
+	uint32_t key;
+	unsigned m;
+
+	if (t->n_active == 0)
+		return 0xffffu;
+	switch (t->mode) {
+	case CFG_TEAM_ACTIVE_BACKUP:
+		return t->active[0];
+	case CFG_TEAM_BALANCE_VM_PORT:
+		key = f->in_port;
+		break;
+	case CFG_TEAM_BALANCE_SRC_MAC:
+		key = f->src_mac_hash;
+		break;
+	default:
+		key = f->hash;
+		break;
+	}
+	m = key % t->n_members;
+	if (t->active_mask & (1u << m))
+		return t->members[m];
+	return t->active[key % t->n_active];
+}
+
 struct dp_vtep {
 	struct vx_ip ip;     /**< af == 0: unused slot */
 	bool resolved;       /**< rw holds a usable outer header */
-	uint16_t uplink;     /**< port index to send on */
-	uint16_t mtu;        /**< that uplink's MTU */
+	uint16_t team;       /**< team index to send on */
+	uint16_t mtu;        /**< that team's MTU */
+	uint32_t hash_l2;    /**< team hash under policy l2 (outer MACs) */
+	uint32_t hash_l2l3;  /**< team hash under policy l2-l3 (outer MACs and IPs) */
 	struct vtep_rewrite rw;
 };
 
@@ -73,8 +130,9 @@ struct dp_snapshot {
 	uint16_t n_ports;
 	struct dp_port ports[DP_MAX_PORTS];
 	uint16_t host_port;  /**< port index of the host tap, DP_NO_PORT if none */
-	uint16_t n_uplinks;
-	uint16_t uplinks[DP_MAX_PORTS]; /**< port indices, config order */
+	uint16_t n_teams;
+	struct dp_team teams[DP_MAX_TEAMS];
+	uint16_t underlay_team; /**< carries the host path; DP_NO_PORT if no uplink */
 	uint16_t n_bds;      /**< size of bds[] (highest bd + 1) */
 	struct dp_bd *bds;
 	uint16_t n_vteps;    /**< size of vteps[] (highest index + 1) */
@@ -91,6 +149,9 @@ struct dp_build_input {
 	const uint32_t *bd_vni;       /**< [FDB_BD_MAX] bd -> VNI, 0 = free */
 	const struct dp_vtep *vteps;  /**< [n_vteps] the VTEP registry */
 	uint16_t n_vteps;
+	const struct dp_team *teams;  /**< [n_teams] with their active sets */
+	uint16_t n_teams;
+	uint16_t underlay_team;
 };
 
 /** Build a snapshot. NULL on ENOMEM or inconsistent input (msg set). */

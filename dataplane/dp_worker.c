@@ -139,11 +139,17 @@ static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uin
 	tx_enqueue(c, port, m);
 }
 
-/* Encapsulate toward VTEP vi and queue on its uplink. Consumes m. */
-static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t bd, uint32_t hash)
+/* Encapsulate toward VTEP vi and queue on a member of its team. Consumes m.
+ * f->hash is the inner flow hash: it gives the UDP source port and, under
+ * the l3-l4 policy, the member, so one VM's flows spread over the team. */
+static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t bd,
+		     const struct dp_flow *f)
 {
 	const struct dp_vtep *v;
+	const struct dp_team *t;
+	struct dp_flow tf = *f;
 	uint32_t inner_len = m->pkt_len;
+	uint16_t port;
 	uint8_t *hdr;
 
 	if (vi >= c->s->n_vteps || !c->s->vteps[vi].resolved) {
@@ -155,6 +161,16 @@ static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t b
 		drop_bd(c, m, DP_DROP_MTU_EXCEEDED, bd);
 		return;
 	}
+	t = &c->s->teams[v->team];
+	if (t->hash == CFG_HASH_L2)
+		tf.hash = v->hash_l2;
+	else if (t->hash == CFG_HASH_L2L3)
+		tf.hash = v->hash_l2l3;
+	port = dp_team_pick(t, &tf);
+	if (port == DP_NO_PORT) {
+		drop_bd(c, m, DP_DROP_TEAM_DOWN, bd);
+		return;
+	}
 	if (m->nb_segs != 1) {
 		drop(c, m, DP_DROP_MULTI_SEGMENT);
 		return;
@@ -164,10 +180,18 @@ static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t b
 		drop(c, m, DP_DROP_NO_MBUF);
 		return;
 	}
-	vtep_encap(hdr, &v->rw, c->s->bds[bd].vni, vtep_sport(hash), (uint16_t)inner_len);
+	vtep_encap(hdr, &v->rw, c->s->bds[bd].vni, vtep_sport(f->hash), (uint16_t)inner_len);
 	c->st->bd[bd].encap++;
 	c->st->vtep[vi].tx_packets++;
-	tx_enqueue(c, v->uplink, m);
+	tx_enqueue(c, port, m);
+}
+
+/* The source MAC part of an FDB key, mixed (balance-src-mac teams). */
+static inline uint32_t mac_hash(fdb_key_t key)
+{
+	uint64_t mac = key & 0xffffffffffffull;
+
+	return (uint32_t)((mac * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
 static inline uint32_t flow_hash(const struct rte_mbuf *m)
@@ -178,24 +202,23 @@ static inline uint32_t flow_hash(const struct rte_mbuf *m)
 /* BUM: a copy to every other local member of bd, and (from a VM) to every
  * VTEP of the flood list. The original goes to the last target. */
 static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t bd,
-		  bool to_vteps)
+		  bool to_vteps, uint32_t src_mac_hash)
 {
 	const struct dp_bd *b = &c->s->bds[bd];
+	struct dp_flow f = { .in_port = in_port, .src_mac_hash = src_mac_hash };
 	unsigned n_targets = 0, done = 0;
-	uint32_t hash = 0;
 
 	for (uint16_t i = 0; i < b->n_members; i++)
 		n_targets += b->members[i].port != in_port;
 	if (to_vteps) {
 		n_targets += b->n_flood;
 		if (b->n_flood)
-			hash = flow_hash(m);
+			f.hash = flow_hash(m);
 	}
 	if (n_targets == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	c->st->bd[bd].flood++;
 	for (uint16_t i = 0; i < b->n_members; i++) {
 		uint16_t port = b->members[i].port;
 		struct rte_mbuf *copy;
@@ -216,7 +239,8 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 			c->st->drop[DP_DROP_NO_MBUF]++;
 			continue;
 		}
-		encap_to(c, copy, b->flood[i], bd, hash);
+		c->st->bd[bd].flood++; /* head-end replicated copies, as the model says */
+		encap_to(c, copy, b->flood[i], bd, &f);
 	}
 }
 
@@ -282,15 +306,19 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 
 		if (i + 1 < k)
 			rte_prefetch0(rte_pktmbuf_mtod(ok[i + 1], void *));
+		uint32_t src_hash = mac_hash(skey[i]);
+
 		learn_local(c, skey[i], &sres[i], eth_src(m), pi);
 		if ((eth_dst(m)[0] & 1) || d->kind == 0) {
-			flood(c, m, pi, bds[i], true);
+			flood(c, m, pi, bds[i], true, src_hash);
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
-			encap_to(c, m, (uint16_t)d->dest, bds[i], flow_hash(m));
+			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
+					     .in_port = pi };
+			encap_to(c, m, (uint16_t)d->dest, bds[i], &f);
 		} else if (d->dest == pi) {
 			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
 		} else if (d->dest >= c->s->n_ports) {
-			flood(c, m, pi, bds[i], true);
+			flood(c, m, pi, bds[i], true, src_hash);
 		} else {
 			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
 		}
@@ -355,12 +383,17 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		c->st->port[pi].rx_bytes += m->pkt_len;
 		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				    &c->s->local, &info);
-		if (cls == VTEP_CLASS_HOST) {
-			to_host(c, m);
-			continue;
-		}
 		if (cls == VTEP_CLASS_SLOWPROTO) {
 			to_slowproto(c, m, pi);
+			continue;
+		}
+		if (!c->s->ports[pi].collecting) {
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_NOT_COLLECTING);
+			continue;
+		}
+		if (cls == VTEP_CLASS_HOST) {
+			to_host(c, m);
 			continue;
 		}
 		if (cls == VTEP_CLASS_DROP) {
@@ -393,7 +426,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		if (c->s->bds[bds[i]].learning)
 			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
 		if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
-			flood(c, m, DP_NO_PORT, bds[i], false);
+			flood(c, m, DP_NO_PORT, bds[i], false, 0);
 		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
 			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
 		else
@@ -401,16 +434,30 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 	}
 }
 
-/* ---- frames from the host tap: out the first uplink ---- */
+/* ---- frames from the host tap: out the underlay team ---- */
 
 static void host_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
+	const struct dp_team *t =
+		c->s->underlay_team < c->s->n_teams ? &c->s->teams[c->s->underlay_team] : NULL;
+
 	for (uint16_t i = 0; i < n; i++) {
-		c->st->port[pi].rx_bytes += pkts[i]->pkt_len;
-		if (c->s->n_uplinks == 0)
-			drop(c, pkts[i], DP_DROP_NO_UPLINK);
+		struct rte_mbuf *m = pkts[i];
+		struct dp_flow f = { .in_port = pi };
+		uint16_t port;
+
+		c->st->port[pi].rx_bytes += m->pkt_len;
+		if (t == NULL) {
+			drop(c, m, DP_DROP_NO_UPLINK);
+			continue;
+		}
+		f.hash = flow_hash(m);
+		f.src_mac_hash = f.hash;
+		port = dp_team_pick(t, &f);
+		if (port == DP_NO_PORT)
+			drop(c, m, DP_DROP_TEAM_DOWN);
 		else
-			tx_enqueue(c, c->s->uplinks[0], pkts[i]);
+			tx_enqueue(c, port, m);
 	}
 	c->st->port[pi].rx_packets += n;
 }

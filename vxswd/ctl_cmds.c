@@ -294,8 +294,24 @@ int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 		*reply = cfg_to_json(&c->cfg);
 		return *reply != NULL ? 0 : reply_msg(reply, -1, "cannot print config\n");
 	}
+	if (strcmp(argv[0], "show") == 0 && argc == 3 && strcmp(argv[1], "team") == 0) {
+		/* show team NAME: the team, then its members in detail */
+		char *a = NULL, *b = NULL;
+		int rc = ctl_show(c, "team", argv[2], json, &a);
+		if (rc == 0)
+			rc = ctl_show(c, "team-members", argv[2], json, &b);
+		if (rc != 0) {
+			free(a);
+			*reply = b;
+			return rc;
+		}
+		rc = asprintf(reply, "%s%s%s", a, json ? "" : "\n", b) < 0 ? -1 : 0;
+		free(a);
+		free(b);
+		return rc;
+	}
 	if (strcmp(argv[0], "show") == 0 && argc == 2)
-		return ctl_show(c, argv[1], json, reply);
+		return ctl_show(c, argv[1], NULL, json, reply);
 	if (strcmp(argv[0], "clear") == 0 && argc == 2 && strcmp(argv[1], "counters") == 0) {
 		dp_stats_clear(&c->dp);
 		return reply_msg(reply, 0, "counters cleared\n");

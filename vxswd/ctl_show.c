@@ -7,6 +7,7 @@
 #include "cfg_state.h"
 #include "ctl_show.h"
 #include "dp_ctrl.h"
+#include "lacp.h"
 #include "vx_time.h"
 
 #define S(...) cfg_state_setf(st, __VA_ARGS__)
@@ -139,9 +140,106 @@ static void show_vtep(struct dp_ctrl *c, struct cfg_state *st, const struct dp_l
 		R(v->resolved ? "true" : "false", "resolved");
 		R(v->resolved ? vx_mac_str(mt->nh_mac, m, sizeof(m)) : (mt->why ? mt->why : "-"),
 		  "nexthop-mac");
-		R(v->resolved ? c->cfg.ports[v->uplink].name : "-", "uplink");
+		R(v->resolved && v->team < c->n_teams ? c->teams[v->team].name : "-", "uplink");
 		R(u64s(b, t->vtep[i].tx_packets), "tx-packets");
 #undef R
+	}
+}
+
+static const char *party_str(const struct lacp_party *p, char *buf, size_t len)
+{
+	char st[64], mac[18];
+
+	snprintf(buf, len, "%u,%s key %u port %u,%u %s", p->system_priority,
+		 vx_mac_str(p->system, mac, sizeof(mac)), p->key, p->port_priority, p->port,
+		 lacp_state_str(p->state, st, sizeof(st)));
+	return buf;
+}
+
+static void team_member_names(const struct dp_ctrl *c, const struct ctrl_team *t, uint32_t mask,
+			      char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned m = 0; m < t->n_members && off < len; m++)
+		if (mask & (1u << m))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+						c->cfg.ports[t->members[m]].name);
+	if (off == 0)
+		snprintf(buf, len, "-");
+}
+
+static void show_team_member(struct dp_ctrl *c, struct cfg_state *st, const struct ctrl_team *t,
+			     unsigned m, const struct dp_lcore_stats *tot, uint64_t now_ns)
+{
+	uint16_t port = t->members[m];
+	const char *n = c->cfg.ports[port].name;
+	struct lacp_member_info mi;
+	char b[96];
+
+#define M(v, leaf) S(v, "/vxsw:state/team-member[port='%s']/" leaf, n)
+	M(t->name, "team");
+	M(t->link_mask & (1u << m) ? "up" : "down", "link");
+	M(t->active_mask & (1u << m) ? "yes" : "no", "distributing");
+	M(u64s(b, tot->port[port].rx_packets), "rx-packets");
+	M(u64s(b, tot->port[port].tx_packets), "tx-packets");
+	if (t->lacp == NULL || lacp_member_info(t->lacp, m, &mi) != 0)
+		return;
+	M(mi.selected ? "yes" : (mi.not_selected_why ? mi.not_selected_why : "no"), "selected");
+	M(mi.mux_name, "mux");
+	M(mi.rx_name, "receive");
+	M(mi.periodic_name, "periodic");
+	M(party_str(&mi.actor, b, sizeof(b)), "actor");
+	M(party_str(&mi.partner, b, sizeof(b)), "partner");
+	M(u64s(b, mi.lacpdu_rx), "lacpdu-rx");
+	M(u64s(b, mi.stats.lacpdu_tx), "lacpdu-tx");
+	M(u64s(b, mi.malformed), "malformed");
+	M(u64s(b, mi.marker_rx), "marker-rx");
+	if (mi.last_change_ns != 0) {
+		snprintf(b, sizeof(b), "%.1f", (double)(now_ns - mi.last_change_ns) / 1e9);
+		M(b, "last-change");
+		M(mi.last_change_why ? mi.last_change_why : "-", "why");
+	}
+#undef M
+}
+
+static void show_team(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *tot,
+		      const char *only, bool members)
+{
+	uint64_t now_ns = vx_now_ns();
+	char b[160];
+
+	for (uint16_t i = 0; i < c->n_teams; i++) {
+		const struct ctrl_team *t = &c->teams[i];
+		const char *n = t->name;
+
+		if (only != NULL && strcmp(only, n) != 0)
+			continue;
+		if (members) {
+			for (unsigned m = 0; m < t->n_members; m++)
+				show_team_member(c, st, t, m, tot, now_ns);
+			continue;
+		}
+#define T(v, leaf) S(v, "/vxsw:state/team[name='%s']/" leaf, n)
+		T(t->implicit ? "single" : cfg_team_mode_name(t->mode), "mode");
+		T(cfg_hash_policy_name(t->hash), "hash-policy");
+		team_member_names(c, t, UINT32_MAX, b, sizeof(b));
+		T(b, "members");
+		team_member_names(c, t, t->active_mask, b, sizeof(b));
+		T(b, "active");
+		if (t->lacp != NULL) {
+			struct lacp_team_info ti;
+			char mac[18];
+			lacp_team_info(t->lacp, &ti);
+			snprintf(b, sizeof(b), "%u,%s key %u", ti.partner_system_priority,
+				 vx_mac_str(ti.partner_system, mac, sizeof(mac)), ti.partner_key);
+			T(ti.aggregator_bound ? b : "-", "partner");
+		}
+		snprintf(b, sizeof(b), "%.1f", (double)(now_ns - t->changed_ns) / 1e9);
+		T(t->changed_ns ? b : "-", "last-change");
+		T(t->why, "why");
+#undef T
 	}
 }
 
@@ -175,7 +273,7 @@ static void show_drops(struct cfg_state *st, const struct dp_lcore_stats *t)
 			  dp_drop_name((enum dp_drop)d));
 }
 
-int ctl_show(struct dp_ctrl *c, const char *what, bool json, char **reply)
+int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, char **reply)
 {
 	static const struct {
 		const char *what, *list, *subtree;
@@ -186,6 +284,8 @@ int ctl_show(struct dp_ctrl *c, const char *what, bool json, char **reply)
 		{ "vtep", "/vxsw:state/vtep/remote", "/vxsw:state/vtep" },
 		{ "counters", "/vxsw:state/counter", "/vxsw:state/counter" },
 		{ "drops", "/vxsw:state/drop", "/vxsw:state/drop" },
+		{ "team", "/vxsw:state/team", "/vxsw:state/team" },
+		{ "team-members", "/vxsw:state/team-member", "/vxsw:state/team-member" },
 	};
 	struct dp_lcore_stats *t = malloc(sizeof(*t));
 	struct cfg_state *st = cfg_state_new();
@@ -197,7 +297,7 @@ int ctl_show(struct dp_ctrl *c, const char *what, bool json, char **reply)
 			break;
 	if (t == NULL || st == NULL || v == sizeof(views) / sizeof(views[0])) {
 		*reply = strdup(t == NULL || st == NULL ? "out of memory\n"
-							: "show what? ports|vni|fdb|vtep|counters|drops|config\n");
+							: "show what? ports|vni|fdb|vtep|team|counters|drops|config\n");
 		rc = -1;
 		goto out;
 	}
@@ -208,7 +308,9 @@ int ctl_show(struct dp_ctrl *c, const char *what, bool json, char **reply)
 	case 2: show_fdb(c, st); break;
 	case 3: show_vtep(c, st, t); break;
 	case 4: show_counters(c, st, t); break;
-	default: show_drops(st, t); break;
+	case 5: show_drops(st, t); break;
+	case 6: show_team(c, st, t, arg, false); break;
+	default: show_team(c, st, t, arg, true); break;
 	}
 	if (cfg_state_errmsg(st)[0] != '\0') {
 		char *m = NULL;

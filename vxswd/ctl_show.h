@@ -6,7 +6,8 @@
 
 struct dp_ctrl;
 
-/** what: ports|vni|fdb|vtep|counters|drops. *reply is malloc'd. 0 or -1. */
-int ctl_show(struct dp_ctrl *c, const char *what, bool json, char **reply);
+/** what: ports|vni|fdb|vtep|team|team-members|counters|drops; arg narrows
+ *  team views to one team (NULL: all). *reply is malloc'd. 0 or -1. */
+int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, char **reply);
 
 #endif

@@ -127,8 +127,10 @@ static void test_snapshot_records_roles_uplinks_and_host_port(void)
 
 	CU_ASSERT_EQUAL(s->n_ports, 4);
 	CU_ASSERT_EQUAL(s->ports[2].eth_port, 12);
-	CU_ASSERT_EQUAL(s->n_uplinks, 1);
-	CU_ASSERT_EQUAL(s->uplinks[0], 2);
+	CU_ASSERT_TRUE(s->ports[2].collecting); /* uplinks take data frames */
+	CU_ASSERT_FALSE(s->ports[0].collecting);
+	CU_ASSERT_EQUAL(s->n_teams, 0);
+	CU_ASSERT_EQUAL(s->underlay_team, DP_NO_PORT);
 	CU_ASSERT_EQUAL(s->host_port, 3);
 	CU_ASSERT_EQUAL(s->ports[0].access_bd, 3);
 	CU_ASSERT_EQUAL(s->ports[2].access_bd, DP_NO_BD);
