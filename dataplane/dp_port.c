@@ -10,12 +10,12 @@
 #include <rte_malloc.h>
 
 #include "dp.h"
+#include "vtep_hdr.h"
 #include "vx_log.h"
 
 #define RX_DESC 1024
 #define TX_DESC 1024
 #define POOL_CACHE 256
-#define MBUF_DATA (RTE_MBUF_DEFAULT_BUF_SIZE + 7168) /* room for 9000-byte jumbo frames */
 
 /* The port name EAL gives a devargs string: what precedes the first comma. */
 static void devargs_name(const char *devargs, char *name, size_t len)
@@ -124,6 +124,21 @@ static void assign_queues(struct dp *dp)
 	}
 }
 
+/* Standard 2 KiB buffers unless a port's MTU needs more: AF_XDP takes
+ * buffers of at most a page, and small buffers keep the pool in cache. */
+static uint16_t mbuf_size(const struct cfg *cfg)
+{
+	unsigned need = RTE_MBUF_DEFAULT_BUF_SIZE;
+
+	for (unsigned i = 0; i < cfg->n_ports; i++) {
+		/* frame = L3 MTU + Ethernet and two tags, plus room to encapsulate */
+		unsigned frame = cfg->ports[i].mtu + 14u + 8u + VTEP_OUTER_LEN_MAX;
+		if (frame + RTE_PKTMBUF_HEADROOM > need)
+			need = frame + RTE_PKTMBUF_HEADROOM;
+	}
+	return (uint16_t)need;
+}
+
 int dp_init(struct dp *dp, const struct cfg *cfg, struct fdb_table *fdb, char *msg,
 	    unsigned msglen)
 {
@@ -140,7 +155,7 @@ int dp_init(struct dp *dp, const struct cfg *cfg, struct fdb_table *fdb, char *m
 		return -EINVAL;
 	}
 	n_mbufs = cfg->n_ports * (RX_DESC + TX_DESC) * dp->n_workers + 8192;
-	dp->pool = rte_pktmbuf_pool_create("vxsw_mbufs", n_mbufs, POOL_CACHE, 0, MBUF_DATA,
+	dp->pool = rte_pktmbuf_pool_create("vxsw_mbufs", n_mbufs, POOL_CACHE, 0, mbuf_size(cfg),
 					   (int)rte_socket_id());
 	dp->learn_ring = rte_ring_create_elem("vxsw_learn", sizeof(struct fdb_learn_event), 16384,
 					      (int)rte_socket_id(), RING_F_SC_DEQ);

@@ -8,6 +8,7 @@ PKGS=(
   dpdk libdpdk-dev libbpf-dev libxdp-dev libyang2-dev libyang2-tools libcunit1-dev libmnl-dev
   libpcap-dev iproute2 iputils-ping tcpdump python3-scapy procps
   frr
+  openvswitch-switch nftables
 )
 
 if [ "$(id -u)" -ne 0 ]; then

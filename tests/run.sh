@@ -29,7 +29,7 @@ stage unit-asan-ubsan bash -c '
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs'
 stage fuzz tests/fuzz/run.sh "$FUZZ_SECONDS"
-for t in tests/replay/run.sh tests/interop/run.sh; do
+for t in tests/replay/run.sh tests/interop/run.sh tests/team/run.sh tests/evpn/run.sh; do
   [ -x "$t" ] && stage "$(basename "$(dirname "$t")")" "$t"
 done
 [ -x bench/run.sh ] && stage bench-smoke bench/run.sh --smoke

@@ -20,7 +20,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-ALL_TESTS=(kernel-vtep-static-ipv4 kernel-vtep-ipv6-underlay flood-and-learn
+ALL_TESTS=(kernel-vtep-static-ipv4 kernel-vtep-ipv6-underlay flood-and-learn af-xdp-uplink
 	malformed-vxlan-drops vxswctl-bad-input clean-stop vhost-user-reconnect)
 TEST_TIMEOUT=${TEST_TIMEOUT:-90}
 PY=/usr/bin/python3
@@ -133,7 +133,7 @@ conf() {
     "port": [
       { "name": "vm1", "devargs": "net_af_packet0,iface=vm1p", "role": "vm", "access-vni": 100 },
       { "name": "vm2", "devargs": "net_af_packet1,iface=vm2p", "role": "vm", "access-vni": 100 },$extra
-      { "name": "up0", "devargs": "net_af_packet2,iface=up0", "role": "uplink" },
+      { "name": "up0", "devargs": "${UPLINK_DEVARGS:-net_af_packet2,iface=up0}", "role": "uplink" },
       { "name": "host", "devargs": "net_tap0,iface=vxsw0", "role": "host" }
     ],
     "vni": [ { "id": 100, "flood-vtep": ["$TOR_IP"] } ]$fdb
@@ -252,6 +252,19 @@ t_flood_and_learn() {
 		check "ToR's kernel VTEP learned $m at 192.0.2.1" \
 			bash -c "ip netns exec $(ns_name tor) bridge fdb show dev vxlan100 | grep -q '^$m dst 192.0.2.1'"
 	done
+}
+
+# The uplink through AF_XDP (libbpf, generic XDP on a veth) instead of
+# AF_PACKET: the way a NIC is shared with the host kernel.
+t_af_xdp_uplink() {
+	topo 4 learn || return 1
+	UPLINK_DEVARGS="net_af_xdp0,iface=up0,start_queue=0,queue_count=1" \
+		conf "$NS_TMP/vxswd.json" no
+	up_vxswd || return 1
+	pings_both_ways
+	jcheck "fdb: remote MAC learned over the AF_XDP uplink" fdb \
+		"fdb('$REM_MAC').get('kind') == 'remote' and fdb('$REM_MAC').get('remote-vtep') == '192.0.2.2'"
+	vtep_resolved_ok
 }
 
 t_malformed_vxlan_drops() {
