@@ -239,8 +239,17 @@ static void dev_forget(struct evpn_model *m, struct evpn_dev *d, uint64_t now)
 	free(d);
 }
 
+static int dev_set(struct evpn_model *m, int ifindex, uint32_t vni, enum evpn_dev_role role,
+		   bool pinned, uint64_t now_ns);
+
 int evpn_model_dev_set(struct evpn_model *m, int ifindex, uint32_t vni,
 		       enum evpn_dev_role role, uint64_t now_ns)
+{
+	return dev_set(m, ifindex, vni, role, true, now_ns);
+}
+
+static int dev_set(struct evpn_model *m, int ifindex, uint32_t vni, enum evpn_dev_role role,
+		   bool pinned, uint64_t now_ns)
 {
 	struct evpn_dev *d = evpn_dev_find(m, ifindex);
 	struct evpn_vni *v = evpn_vni_find(m, vni);
@@ -248,10 +257,11 @@ int evpn_model_dev_set(struct evpn_model *m, int ifindex, uint32_t vni,
 	if (ifindex <= 0)
 		return -EINVAL;
 	if (d != NULL) {
-		if (d->mark)
-			d->mark = false;
-		if (d->vni == vni && d->role == role)
+		d->mark = false;
+		if (d->vni == vni && d->role == role) {
+			d->pinned = d->pinned || pinned;
 			return 0;
+		}
 		dev_forget(m, d, now_ns);
 	}
 	if (role == EVPN_DEV_NONE)
@@ -264,6 +274,7 @@ int evpn_model_dev_set(struct evpn_model *m, int ifindex, uint32_t vni,
 	d->ifindex = ifindex;
 	d->vni = vni;
 	d->role = role;
+	d->pinned = pinned;
 	evpn_hash_add(&m->devs, &d->h, evpn_id_hash((uint32_t)ifindex));
 	if (role == EVPN_DEV_VXLAN)
 		v->vxlan_ifindex = ifindex;
@@ -340,6 +351,12 @@ static int link_input(struct evpn_model *m, const struct nl_link *l, uint64_t no
 			role = EVPN_DEV_PORT;
 		}
 	}
+	if (d != NULL && d->pinned) {
+		/* the edge created it and knows better: this may be an event from
+		 * before it was enslaved (only its deletion counts) */
+		d->mark = false;
+		return 0;
+	}
 	if (role == EVPN_DEV_NONE || evpn_vni_find(m, vni) == NULL) {
 		/* a port leaving its bridge, or a device renamed away */
 		if (d == NULL)
@@ -347,7 +364,7 @@ static int link_input(struct evpn_model *m, const struct nl_link *l, uint64_t no
 		dev_forget(m, d, now);
 		return 0;
 	}
-	return evpn_model_dev_set(m, l->ifindex, vni, role, now) < 0 ? 1 : 0;
+	return dev_set(m, l->ifindex, vni, role, false, now) < 0 ? 1 : 0;
 }
 
 /* ---- input ---- */

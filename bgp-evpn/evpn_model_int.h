@@ -96,6 +96,7 @@ struct evpn_dev {
 	int ifindex;
 	uint32_t vni;
 	enum evpn_dev_role role;
+	bool pinned;                /**< registered by the edge: only DELLINK forgets it */
 	bool mark;
 };
 

@@ -171,7 +171,7 @@ int evpn_build_bridge(void *buf, size_t len, const char *name, uint32_t seq)
 {
 	struct nlmsghdr *nlh = start(buf, len, RTM_NEWLINK,
 				     ACK_FLAGS | NLM_F_CREATE | NLM_F_EXCL, seq);
-	struct nlattr *li, *data;
+	struct nlattr *li;
 
 	if (nlh == NULL)
 		return -ENOSPC;
@@ -179,18 +179,16 @@ int evpn_build_bridge(void *buf, size_t len, const char *name, uint32_t seq)
 		return -EINVAL;
 	ifi(nlh, AF_UNSPEC, 0);
 	PUT_STR(nlh, len, IFLA_IFNAME, name);
+	/* the defaults (no STP, no VLAN filtering) are what we want; naming
+	 * them fails on kernels built without VLAN filtering */
 	NEST(li, nlh, len, IFLA_LINKINFO);
 	PUT_STR(nlh, len, IFLA_INFO_KIND, "bridge");
-	NEST(data, nlh, len, IFLA_INFO_DATA);
-	PUT_U32(nlh, len, IFLA_BR_STP_STATE, 0);
-	PUT_U8(nlh, len, IFLA_BR_VLAN_FILTERING, 0);
-	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, li);
 	return (int)nlh->nlmsg_len;
 }
 
 int evpn_build_standin(void *buf, size_t len, const char *kind, const char *name,
-		       const char *peer_name, int master, const char *alias, uint32_t seq)
+		       const char *peer_name, int master, uint32_t seq)
 {
 	struct nlmsghdr *nlh = start(buf, len, RTM_NEWLINK,
 				     ACK_FLAGS | NLM_F_CREATE | NLM_F_EXCL, seq);
@@ -205,8 +203,6 @@ int evpn_build_standin(void *buf, size_t len, const char *kind, const char *name
 	set_up(ifi(nlh, AF_UNSPEC, 0), true);
 	PUT_STR(nlh, len, IFLA_IFNAME, name);
 	PUT_U32(nlh, len, IFLA_MASTER, (uint32_t)master);
-	if (alias != NULL && alias[0] != '\0')
-		PUT(nlh, len, IFLA_IFALIAS, strnlen(alias, IFALIASZ - 1), alias);
 	NEST(li, nlh, len, IFLA_LINKINFO);
 	PUT_STR(nlh, len, IFLA_INFO_KIND, kind);
 	if (veth) {
@@ -238,6 +234,19 @@ int evpn_build_link_set(void *buf, size_t len, int ifindex, bool up, int master,
 	set_up(ifi(nlh, AF_UNSPEC, ifindex), up);
 	if (master >= 0)
 		PUT_U32(nlh, len, IFLA_MASTER, (uint32_t)master);
+	return (int)nlh->nlmsg_len;
+}
+
+int evpn_build_link_alias(void *buf, size_t len, int ifindex, const char *alias, uint32_t seq)
+{
+	struct nlmsghdr *nlh = start(buf, len, RTM_SETLINK, ACK_FLAGS, seq);
+
+	if (nlh == NULL)
+		return -ENOSPC;
+	if (ifindex <= 0 || alias == NULL)
+		return -EINVAL;
+	ifi(nlh, AF_UNSPEC, ifindex);
+	PUT(nlh, len, IFLA_IFALIAS, strnlen(alias, IFALIASZ - 1), alias);
 	return (int)nlh->nlmsg_len;
 }
 

@@ -30,16 +30,20 @@ int evpn_build_vxlan(void *buf, size_t len, const char *name, uint32_t vni,
 		     const struct vx_ip *local, uint16_t dstport, int master, bool up,
 		     uint32_t seq);
 
-/** A bridge, down, no STP, not VLAN aware. */
+/** A bridge, down, with the kernel's defaults (no STP, not VLAN aware). */
 int evpn_build_bridge(void *buf, size_t len, const char *name, uint32_t seq);
 
 /** A stand-in port: kind "dummy", or "veth" with its peer peer_name (which
- *  stays down); enslaved to master, up, with an alias (may be NULL). */
+ *  stays down); enslaved to master, up. */
 int evpn_build_standin(void *buf, size_t len, const char *kind, const char *name,
-		       const char *peer_name, int master, const char *alias, uint32_t seq);
+		       const char *peer_name, int master, uint32_t seq);
 
 /** RTM_SETLINK: admin state, and (master >= 0) the master device (0 = none). */
 int evpn_build_link_set(void *buf, size_t len, int ifindex, bool up, int master, uint32_t seq);
+
+/** RTM_SETLINK: the device's alias (`ip link set X alias A`; the kernel
+ *  ignores IFLA_IFALIAS when creating a device). */
+int evpn_build_link_alias(void *buf, size_t len, int ifindex, const char *alias, uint32_t seq);
 
 /** RTM_SETLINK: IPv6 address generation off (no link-local, no DAD). */
 int evpn_build_no_ipv6(void *buf, size_t len, int ifindex, uint32_t seq);

@@ -243,13 +243,13 @@ static int standin_build(struct evpn_shadow *sh, const struct standin *s)
 
 	if (!sh->no_dummy) {
 		err = simple(sh, evpn_build_standin(sh->req, sizeof(sh->req), "dummy", s->name,
-						    NULL, s->master, s->alias, 0));
+						    NULL, s->master, 0));
 		if (err == -EOPNOTSUPP || err == -ENOENT)
 			sh->no_dummy = true; /* no dummy driver in this kernel */
 	}
 	if (sh->no_dummy)
 		err = simple(sh, evpn_build_standin(sh->req, sizeof(sh->req), "veth", s->name,
-						    s->peer, s->master, s->alias, 0));
+						    s->peer, s->master, 0));
 	return err;
 }
 
@@ -281,6 +281,12 @@ int evpn_shadow_port_add(struct evpn_shadow *sh, const char *name, const char *p
 	err = simple(sh, evpn_build_brport(sh->req, sizeof(sh->req), l.ifindex, false, false, 0));
 	if (err < 0)
 		return fail(msg, msglen, err, "setting learning off for", name);
+	if (alias != NULL && alias[0] != '\0') {
+		/* for the operator: which vxsw port this stands in for */
+		err = simple(sh, evpn_build_link_alias(sh->req, sizeof(sh->req), l.ifindex, alias, 0));
+		if (err < 0)
+			return fail(msg, msglen, err, "setting the alias of", name);
+	}
 	*ifindex = l.ifindex;
 	return 0;
 }

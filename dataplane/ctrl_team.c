@@ -315,6 +315,7 @@ uint16_t ctrl_teams_fill(const struct dp_ctrl *c, struct dp_team *out)
 			if (t->active_mask & (1u << m))
 				d->active[d->n_active++] = t->members[m];
 		}
+		dp_team_fill_slots(d);
 	}
 	return c->n_teams;
 }

@@ -246,3 +246,19 @@ int dp_port_vlan_in_bd(const struct dp_snapshot *s, uint16_t port, uint16_t bd)
 			return b->members[i].vlan;
 	return -1;
 }
+
+void dp_team_fill_slots(struct dp_team *t)
+{
+	for (unsigned i = 0; i < DP_TEAM_SLOTS; i++) {
+		unsigned m = t->n_members ? i % t->n_members : 0;
+
+		if (t->n_active == 0)
+			t->slot[i] = DP_NO_PORT;
+		else if (t->mode == CFG_TEAM_ACTIVE_BACKUP)
+			t->slot[i] = t->active[0];
+		else if (t->active_mask & (1u << m))
+			t->slot[i] = t->members[m];
+		else
+			t->slot[i] = t->active[i % t->n_active];
+	}
+}

@@ -57,7 +57,8 @@ struct dp_bd {
 #define DP_TEAM_MAX_MEMBERS 8
 
 /** Uplinks used as one (a configured team, or one loose uplink on its own).
- *  The control thread decides which members carry traffic. */
+ *  The control thread decides which members carry traffic and fills slot[]. */
+#define DP_TEAM_SLOTS 64
 struct dp_team {
 	uint8_t mode;        /**< enum cfg_team_mode */
 	uint8_t hash;        /**< enum cfg_hash_policy */
@@ -67,6 +68,9 @@ struct dp_team {
 	uint16_t n_active;
 	uint16_t active[DP_TEAM_MAX_MEMBERS];  /**< the active members, in order */
 	uint16_t mtu;        /**< smallest member MTU */
+	/** Flow slot -> member port (DP_NO_PORT if none is active): a lookup
+	 *  instead of a division per packet. See dp_team_fill_slots(). */
+	uint16_t slot[DP_TEAM_SLOTS];
 };
 
 /** What a worker knows of a frame when it picks a team member. */
@@ -77,20 +81,20 @@ struct dp_flow {
 };
 
 /**
- * The member a frame leaves on, DP_NO_PORT if none is active. A flow keeps
- * its member while that member stays active (only flows of a failed member
- * move), so failover reorders nothing else.
+ * Fill slot[] from members and active_mask. Slot i belongs to member
+ * i % n_members while that member is active, so a flow keeps its member
+ * while the member stays up and only a failed member's flows move (to the
+ * active members in turn): failover reorders nothing else.
+ * active-backup: every slot is the first active member.
  */
+void dp_team_fill_slots(struct dp_team *t);
+
+/** The member a frame leaves on, DP_NO_PORT if none is active. */
 static inline uint16_t dp_team_pick(const struct dp_team *t, const struct dp_flow *f)
 {
 	uint32_t key;
-	unsigned m;
 
-	if (t->n_active == 0)
-		return 0xffffu;
 	switch (t->mode) {
-	case CFG_TEAM_ACTIVE_BACKUP:
-		return t->active[0];
 	case CFG_TEAM_BALANCE_VM_PORT:
 		key = f->in_port;
 		break;
@@ -98,13 +102,10 @@ static inline uint16_t dp_team_pick(const struct dp_team *t, const struct dp_flo
 		key = f->src_mac_hash;
 		break;
 	default:
-		key = f->hash;
+		key = f->hash ^ (f->hash >> 16); /* both halves of the hash count */
 		break;
 	}
-	m = key % t->n_members;
-	if (t->active_mask & (1u << m))
-		return t->members[m];
-	return t->active[key % t->n_active];
+	return t->slot[key % DP_TEAM_SLOTS];
 }
 
 struct dp_vtep {

@@ -3,10 +3,12 @@
  * Hot path rules: no locks, no syscalls, no allocation except mbuf copies for
  * flooding, no logging; counters in this worker's own block.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
@@ -479,17 +481,20 @@ int dp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 	struct dp *dp = w->dp;
-	static __thread struct wctx c; /* large; keep it off the lcore stack */
+	/* Large (tx buffers for every port): on the worker's socket, not its stack. */
+	struct wctx *c = rte_zmalloc_socket("vxsw_wctx", sizeof(*c), RTE_CACHE_LINE_SIZE,
+					    (int)rte_socket_id());
 
-	memset(&c, 0, sizeof(c));
-	c.dp = dp;
-	c.w = w;
-	c.st = w->stats;
+	if (c == NULL)
+		return -ENOMEM;
+	c->dp = dp;
+	c->w = w;
+	c->st = w->stats;
 	rte_rcu_qsbr_thread_register(dp->qsv, w->id);
 	rte_rcu_qsbr_thread_online(dp->qsv, w->id);
 	while (!atomic_load_explicit(&dp->stop, memory_order_relaxed)) {
-		c.s = atomic_load_explicit(&dp->snap, memory_order_acquire);
-		c.now_s = atomic_load_explicit(&dp->now_s, memory_order_relaxed);
+		c->s = atomic_load_explicit(&dp->snap, memory_order_acquire);
+		c->now_s = atomic_load_explicit(&dp->now_s, memory_order_relaxed);
 		for (uint16_t q = 0; q < w->n_rxq; q++) {
 			const struct dp_rxq *rq = &w->rxq[q];
 			struct rte_mbuf *pkts[DP_BURST];
@@ -497,26 +502,27 @@ int dp_worker_main(void *arg)
 
 			if (n == 0)
 				continue;
-			switch (c.s->ports[rq->port].role) {
+			switch (c->s->ports[rq->port].role) {
 			case CFG_ROLE_VM:
-				vm_burst(&c, rq->port, pkts, n);
+				vm_burst(c, rq->port, pkts, n);
 				break;
 			case CFG_ROLE_UPLINK:
-				uplink_burst(&c, rq->port, pkts, n);
+				uplink_burst(c, rq->port, pkts, n);
 				break;
 			default:
-				host_burst(&c, rq->port, pkts, n);
+				host_burst(c, rq->port, pkts, n);
 				break;
 			}
 		}
 		if (w->id == 0)
-			ctrl_tx_drain(&c);
-		events_flush(&c);
-		for (uint16_t p = 0; p < c.s->n_ports; p++)
-			tx_flush(&c, p);
+			ctrl_tx_drain(c);
+		events_flush(c);
+		for (uint16_t p = 0; p < c->s->n_ports; p++)
+			tx_flush(c, p);
 		rte_rcu_qsbr_quiescent(dp->qsv, w->id);
 	}
 	rte_rcu_qsbr_thread_offline(dp->qsv, w->id);
 	rte_rcu_qsbr_thread_unregister(dp->qsv, w->id);
+	rte_free(c);
 	return 0;
 }

@@ -16,7 +16,6 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
-#include <rte_jhash.h>
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
@@ -283,80 +282,110 @@ void vtep_encap(uint8_t *out, const struct vtep_rewrite *rw, uint32_t vni,
 
 /* ---- flow hash --------------------------------------------------------- */
 
-/* What identifies a flow; zeroed fields for what the frame does not have. */
-struct flow_key {
-	uint8_t macs[12];   /* dst, src */
-	uint16_t ethertype; /* host order, after at most two VLAN tags */
-	uint8_t proto;
-	uint8_t pad;
-	uint8_t src[16];
-	uint8_t dst[16];
-	uint8_t ports[4];   /* TCP/UDP/SCTP source and destination */
-};
-_Static_assert(sizeof(struct flow_key) == 52, "flow key is whole 32-bit words");
+/* Per packet on the encap path, so it must be cheap: the fields are loaded
+ * straight from the frame into registers (no key struct in memory, whose
+ * mixed-size stores would stall the loads that follow) and folded with
+ * CRC32-C, one instruction per 8 bytes with SSE4.2 (DPDK's x86 build targets
+ * it); a multiply-mix where there is no CRC32 unit. A final multiply-xorshift
+ * makes every output bit depend on every input bit. */
 
 #define FLOW_HASH_SEED 0x5678abcdu
 
-static void flow_ports(struct flow_key *k, const uint8_t *l4, uint32_t avail)
+static inline uint64_t ld64(const uint8_t *p)
 {
-	if ((k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP || k->proto == IPPROTO_SCTP) &&
-	    avail >= 4)
-		memcpy(k->ports, l4, 4);
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
 }
 
-static void flow_ipv4(struct flow_key *k, const uint8_t *ip, uint32_t avail)
+static inline uint32_t ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint32_t fold(uint32_t h, uint64_t w)
+{
+#if defined(__SSE4_2__)
+	return (uint32_t)__builtin_ia32_crc32di(h, w);
+#else
+	uint64_t x = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(x ^ (x >> 29));
+#endif
+}
+
+static inline uint32_t finish(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/* TCP/UDP/SCTP ports if the L4 header is there, else 0. */
+static inline uint64_t l4_ports(uint8_t proto, const uint8_t *l4, uint32_t avail)
+{
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) && avail >= 4)
+		return ld32(l4);
+	return 0;
+}
+
+static uint32_t hash_ipv4(uint32_t h, const uint8_t *ip, uint32_t avail)
 {
 	uint32_t hlen;
+	uint64_t ports = 0;
 
 	if (avail < IP4_LEN || (ip[0] >> 4) != 4)
-		return;
+		return fold(h, 0);
 	hlen = (uint32_t)(ip[0] & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER;
-	k->proto = ip[9];
-	memcpy(k->src, ip + 12, 4);
-	memcpy(k->dst, ip + 16, 4);
 	/* Fragments hash without ports so all pieces of a datagram stay in order. */
-	if (rd16(ip + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-		return;
-	if (hlen >= IP4_LEN && hlen <= avail)
-		flow_ports(k, ip + hlen, avail - hlen);
+	if (!(rd16(ip + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+	    hlen >= IP4_LEN && hlen <= avail)
+		ports = l4_ports(ip[9], ip + hlen, avail - hlen);
+	h = fold(h, ld64(ip + 12));                      /* source and destination */
+	return fold(h, ports | (uint64_t)ip[9] << 32);   /* ports and protocol */
 }
 
-static void flow_ipv6(struct flow_key *k, const uint8_t *ip6, uint32_t avail)
+static uint32_t hash_ipv6(uint32_t h, const uint8_t *ip6, uint32_t avail)
 {
 	if (avail < IP6_LEN || (ip6[0] >> 4) != 6)
-		return;
+		return fold(h, 0);
 	/* Extension headers are not walked: such flows hash on addresses only. */
-	k->proto = ip6[6];
-	memcpy(k->src, ip6 + 8, 16);
-	memcpy(k->dst, ip6 + 24, 16);
-	flow_ports(k, ip6 + IP6_LEN, avail - IP6_LEN);
+	h = fold(h, ld64(ip6 + 8));
+	h = fold(h, ld64(ip6 + 16));
+	h = fold(h, ld64(ip6 + 24));
+	h = fold(h, ld64(ip6 + 32));
+	return fold(h, l4_ports(ip6[6], ip6 + IP6_LEN, avail - IP6_LEN) | (uint64_t)ip6[6] << 32);
 }
 
 uint32_t vtep_flow_hash(const uint8_t *inner, uint32_t len)
 {
-	struct flow_key key;
-	uint32_t words[sizeof(key) / 4];
-	uint32_t off = ETH_LEN;
+	uint32_t h = FLOW_HASH_SEED, off = ETH_LEN;
 	uint16_t type;
-	int tags;
 
-	memset(&key, 0, sizeof(key));
-	if (len > 0) /* a 0-byte input may come with a NULL pointer */
-		memcpy(key.macs, inner, RTE_MIN(len, (uint32_t)sizeof(key.macs)));
-	if (len >= ETH_LEN) {
-		type = rd16(inner + 12);
-		for (tags = 0; tags < 2 && len - off >= 4 &&
-		     (type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ); tags++) {
-			type = rd16(inner + off + 2);
-			off += 4;
-		}
-		key.ethertype = type;
-		if (type == RTE_ETHER_TYPE_IPV4)
-			flow_ipv4(&key, inner + off, len - off);
-		else if (type == RTE_ETHER_TYPE_IPV6)
-			flow_ipv6(&key, inner + off, len - off);
+	if (len < ETH_LEN) {
+		/* Not a frame: hash what there is (a 0-byte input may come with NULL). */
+		for (uint32_t i = 0; i < len; i++)
+			h = fold(h, inner[i]);
+		return finish(h);
 	}
-	/* Copied, not cast: jhash reads 32-bit words, and punning breaks strict aliasing. */
-	memcpy(words, &key, sizeof(words));
-	return rte_jhash_32b(words, RTE_DIM(words), FLOW_HASH_SEED);
+	type = rd16(inner + 12);
+	/* At most two VLAN tags are skipped; the VLAN id is not part of the flow. */
+	for (int tags = 0; tags < 2 && len - off >= 4 &&
+	     (type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ); tags++) {
+		type = rd16(inner + off + 2);
+		off += 4;
+	}
+	h = fold(h, ld64(inner));                                 /* dst MAC, src MAC */
+	h = fold(h, ld32(inner + 8) | (uint64_t)type << 32);      /* rest of src, type */
+	if (type == RTE_ETHER_TYPE_IPV4)
+		h = hash_ipv4(h, inner + off, len - off);
+	else if (type == RTE_ETHER_TYPE_IPV6)
+		h = hash_ipv6(h, inner + off, len - off);
+	return finish(h);
 }

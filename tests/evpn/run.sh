@@ -211,8 +211,9 @@ n=$(lines)
 probe mac 100 vm2-eth0 $MOB 1
 check "mobility: the ToR now sends it to 10.0.0.1 (higher sequence)" 10 \
 	"bridge -n $TOR fdb show dev vxlan100 | grep -q '$MOB dst 10.0.0.1'"
-check "mobility: ToR BGP table shows the move (MM sequence 1)" 10 \
-	"vty tor -c 'show evpn mac vni 100 mac $MOB' | grep -Eq 'Remote VTEP: 10.0.0.1|Remote.*10.0.0.1'"
+check "mobility: ToR's zebra has it remote at 10.0.0.1 with sequence 1 (MAC mobility)" 10 \
+	"vty tor -c 'show evpn mac vni 100 mac $MOB json' | grep -q '\"remoteVtep\":\"10.0.0.1\"' &&
+	 vty tor -c 'show evpn mac vni 100 mac $MOB json' | grep -q '\"remoteSequence\":1'"
 if since "$n" | grep -q "mac_del 100 $MOB"; then nok "mobility: no remote_mac_del for a MAC moved here"
 else ok "mobility: no remote_mac_del for a MAC moved here"; fi
 probe mac 100 vm2-eth0 $MOB 0

@@ -20,6 +20,7 @@ static struct dp_team team(uint8_t mode, unsigned n_members, uint32_t active_mas
 		if (active_mask & (1u << m))
 			t.active[t.n_active++] = (uint16_t)(10 + m);
 	}
+	dp_team_fill_slots(&t);
 	return t;
 }
 
