@@ -29,6 +29,10 @@ stage unit-asan-ubsan bash -c '
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs'
 stage fuzz tests/fuzz/run.sh "$FUZZ_SECONDS"
+# The real daemon under ASan+UBSan: any leak or undefined behaviour makes it
+# exit non-zero at SIGTERM, which fails the case.
+stage replay-asan-ubsan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 VXSW_BUILD="$ROOT/build-asan" tests/replay/run.sh
 for t in tests/replay/run.sh tests/interop/run.sh tests/team/run.sh tests/evpn/run.sh; do
   [ -x "$t" ] && stage "$(basename "$(dirname "$t")")" "$t"
 done
