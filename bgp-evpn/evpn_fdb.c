@@ -1,5 +1,6 @@
-/* evpn_fdb: MACs (bridge master + vxlan self entries), flood lists (zero-MAC
- * self entries) and fdb nexthops/groups. See evpn_model.h for the rules. */
+/* evpn_fdb: MACs, from the bridge (master) and vxlan (self) fdb entries, and
+ * the local MACs the dataplane reports. Flood lists are in evpn_flood.c,
+ * fdb nexthops in evpn_nexthop.c. See evpn_model.h for the rules. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -9,67 +10,11 @@
 
 #include "evpn_model_int.h"
 
-#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
 static const uint8_t zero_mac[6];
 
 static bool mac_learnable(const uint8_t mac[6])
 {
 	return !(mac[0] & 1) && memcmp(mac, zero_mac, 6) != 0;
-}
-
-/* ---- nexthops ---- */
-
-static bool nh_eq(const struct evpn_hnode *n, const void *key)
-{
-	return container_of(n, struct evpn_nh, h)->id == *(const uint32_t *)key;
-}
-
-static struct evpn_nh *nh_find(const struct evpn_model *m, uint32_t id)
-{
-	struct evpn_hnode *n = evpn_hash_find(&m->nhs, evpn_id_hash(id), &id, nh_eq);
-
-	return n != NULL ? container_of(n, struct evpn_nh, h) : NULL;
-}
-
-/** The VTEPs nexthop id stands for (a gateway, or its group's members'). */
-static unsigned nh_resolve(const struct evpn_model *m, uint32_t id, struct vx_ip *out)
-{
-	const struct evpn_nh *nh = nh_find(m, id);
-	unsigned n = 0;
-
-	if (nh == NULL)
-		return 0;
-	if (!nh->group) {
-		if (!vx_ip_is_set(&nh->gw))
-			return 0;
-		out[0] = nh->gw;
-		return 1;
-	}
-	for (unsigned i = 0; i < nh->n_members; i++) {
-		const struct evpn_nh *mem = nh_find(m, nh->members[i]);
-		bool dup = false;
-
-		if (mem == NULL || mem->group || !vx_ip_is_set(&mem->gw))
-			continue;
-		for (unsigned j = 0; j < n; j++)
-			dup = dup || vx_ip_eq(&out[j], &mem->gw);
-		if (!dup)
-			out[n++] = mem->gw;
-	}
-	return n;
-}
-
-static int free_nh(void *arg, struct evpn_hnode *n)
-{
-	evpn_hash_del(&((struct evpn_model *)arg)->nhs, n);
-	free(container_of(n, struct evpn_nh, h));
-	return 0;
-}
-
-void evpn_fdb_free_nhs(struct evpn_model *m)
-{
-	evpn_hash_walk(&m->nhs, free_nh, m);
 }
 
 /* ---- MACs ---- */
@@ -144,7 +89,7 @@ static unsigned mac_want(const struct evpn_model *m, const struct evpn_mac *e,
 		return 0;
 	if (e->kself_nh != 0) {
 		*nhg = e->kself_nh;
-		return nh_resolve(m, e->kself_nh, vteps);
+		return evpn_nh_resolve(m, e->kself_nh, vteps);
 	}
 	if (!vx_ip_is_set(&e->kself_dst))
 		return 0;
@@ -161,8 +106,7 @@ static void mac_report_del(struct evpn_model *m, struct evpn_mac *e)
 		m->ops->remote_mac_del(m->ops_arg, e->v->vni, e->mac);
 }
 
-/** Compare the views and report the difference. May free e. */
-static void mac_evaluate(struct evpn_model *m, struct evpn_mac *e, uint64_t now)
+void evpn_mac_evaluate(struct evpn_model *m, struct evpn_mac *e, uint64_t now)
 {
 	struct vx_ip vteps[EVPN_MAX_VTEPS];
 	uint32_t nhg;
@@ -209,7 +153,7 @@ void evpn_mac_due(struct evpn_model *m, struct evpn_mac *e, uint64_t now)
 
 	if (e->em && mac_want(m, e, vteps, &nhg) == 0)
 		mac_report_del(m, e);
-	mac_evaluate(m, e, now);
+	evpn_mac_evaluate(m, e, now);
 }
 
 /** FRR installed the bridge entry on the vxlan device while the MAC is
@@ -222,99 +166,6 @@ static void remote_wins(struct evpn_model *m, struct evpn_mac *e, uint64_t now)
 	e->local_sent = 0;
 	e->v->local_macs--;
 	m->st.remote_wins++;
-}
-
-/* ---- flood lists ---- */
-
-static void flood_report(struct evpn_model *m, struct evpn_vni *v)
-{
-	struct vx_ip *l;
-	unsigned n = 0, cap = 0;
-
-	for (struct evpn_flood *f = v->flood; f != NULL; f = f->next)
-		cap++;
-	l = calloc(cap ? cap : 1, sizeof(*l));
-	if (l == NULL)
-		return; /* reported again on the next change */
-	for (struct evpn_flood *f = v->flood; f != NULL; f = f->next)
-		if (f->em)
-			l[n++] = f->ip;
-	m->st.flood_set++;
-	if (m->ops->flood_set != NULL)
-		m->ops->flood_set(m->ops_arg, v->vni, l, n);
-	free(l);
-}
-
-static void flood_unlink(struct evpn_vni *v, struct evpn_flood *f)
-{
-	for (struct evpn_flood **pp = &v->flood; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == f) {
-			*pp = f->next;
-			free(f);
-			return;
-		}
-}
-
-static void flood_evaluate(struct evpn_model *m, struct evpn_flood *f, uint64_t now)
-{
-	struct evpn_vni *v = f->v;
-
-	if (f->kpresent) {
-		if (f->pend.linked) {
-			evpn_pend_cancel(m, &f->pend);
-			m->st.reconciled++;
-		}
-		if (!f->em) {
-			f->em = true;
-			flood_report(m, v);
-		}
-	} else if (f->em) {
-		evpn_pend_hold(m, &f->pend, PEND_FLOOD, now);
-	} else if (!f->pend.linked) {
-		flood_unlink(v, f);
-	}
-}
-
-void evpn_flood_due(struct evpn_model *m, struct evpn_flood *f, uint64_t now)
-{
-	if (!f->kpresent && f->em) {
-		f->em = false;
-		flood_report(m, f->v);
-	}
-	flood_evaluate(m, f, now);
-}
-
-static int flood_input(struct evpn_model *m, struct evpn_vni *v, const struct nl_neigh *n,
-		       uint64_t now)
-{
-	struct evpn_flood *f = v->flood;
-
-	if (!vx_ip_is_set(&n->ip))
-		return -EINVAL; /* a flood entry without a destination */
-	while (f != NULL && !vx_ip_eq(&f->ip, &n->ip))
-		f = f->next;
-	if (n->deleted) {
-		if (f == NULL)
-			return 0;
-		f->kpresent = false;
-	} else {
-		if (f == NULL) {
-			struct evpn_flood **tail = &v->flood;
-
-			f = calloc(1, sizeof(*f));
-			if (f == NULL)
-				return -ENOMEM;
-			f->v = v;
-			f->ip = n->ip;
-			while (*tail != NULL) /* keep arrival order in reports */
-				tail = &(*tail)->next;
-			*tail = f;
-		}
-		f->kpresent = true;
-		f->mark = false;
-	}
-	flood_evaluate(m, f, now);
-	return 0;
 }
 
 /* ---- fdb messages ---- */
@@ -340,13 +191,13 @@ static int vxlan_entry(struct evpn_model *m, struct evpn_vni *v, const struct nl
 			e->mark_master = false;
 			remote_wins(m, e, now);
 		}
-		mac_evaluate(m, e, now);
+		evpn_mac_evaluate(m, e, now);
 		return 0;
 	}
 	if (!(n->flags & NTF_SELF))
 		return -EINVAL;
 	if (memcmp(n->mac, zero_mac, 6) == 0)
-		return flood_input(m, v, n, now);
+		return evpn_flood_input(m, v, n, now);
 	if (!mac_learnable(n->mac))
 		return 1; /* multicast self entries (none from FRR) */
 	e = n->deleted ? mac_find(v, n->mac) : mac_get(v, n->mac);
@@ -363,7 +214,7 @@ static int vxlan_entry(struct evpn_model *m, struct evpn_vni *v, const struct nl
 		e->kself_nh = n->nh_id;
 		e->mark_self = false;
 	}
-	mac_evaluate(m, e, now);
+	evpn_mac_evaluate(m, e, now);
 	return 0;
 }
 
@@ -393,7 +244,7 @@ static int port_entry(struct evpn_model *m, struct evpn_vni *v, const struct nl_
 		if (e->local_port == n->ifindex)
 			e->local_sent = 0; /* our request is reflected */
 	}
-	mac_evaluate(m, e, now);
+	evpn_mac_evaluate(m, e, now);
 	return 0;
 }
 
@@ -411,118 +262,6 @@ int evpn_fdb_input(struct evpn_model *m, const struct nl_neigh *n, uint64_t now)
 	if (d->role == EVPN_DEV_PORT)
 		return port_entry(m, v, n, now);
 	return 1; /* the bridge device's own entries */
-}
-
-/* ---- nexthop messages ---- */
-
-struct nh_affect {
-	struct evpn_model *m;
-	uint32_t ids[EVPN_MAX_VTEPS + 1];
-	unsigned n;
-	bool drop;     /* the kernel dropped the fdb entries using ids[0] */
-	uint64_t now;
-};
-
-static int affect_groups(void *arg, struct evpn_hnode *hn)
-{
-	struct nh_affect *a = arg;
-	struct evpn_nh *g = container_of(hn, struct evpn_nh, h);
-
-	if (!g->group || a->n >= sizeof(a->ids) / sizeof(a->ids[0]))
-		return 0;
-	for (unsigned i = 0; i < g->n_members; i++)
-		if (g->members[i] == a->ids[0]) {
-			a->ids[a->n++] = g->id;
-			break;
-		}
-	return 0;
-}
-
-static int affect_mac(void *arg, struct evpn_hnode *hn)
-{
-	struct nh_affect *a = arg;
-	struct evpn_mac *e = container_of(hn, struct evpn_mac, h);
-	bool hit = false;
-
-	if (!e->kself || e->kself_nh == 0)
-		return 0;
-	for (unsigned i = 0; i < a->n && !hit; i++)
-		hit = e->kself_nh == a->ids[i];
-	if (!hit)
-		return 0;
-	if (a->drop && e->kself_nh == a->ids[0]) {
-		e->kself = false;
-		a->m->st.group_drops++;
-	}
-	mac_evaluate(a->m, e, a->now);
-	return 0;
-}
-
-/** Nexthop id changed (or went): re-evaluate every MAC that uses it directly
- *  or through a group. */
-static void nh_changed(struct evpn_model *m, uint32_t id, bool drop, uint64_t now)
-{
-	struct nh_affect a = { .m = m, .ids = { id }, .n = 1, .drop = drop, .now = now };
-
-	evpn_hash_walk(&m->nhs, affect_groups, &a);
-	for (unsigned i = 0; i < m->n_vnis; i++)
-		evpn_hash_walk(&m->vnis[i]->macs, affect_mac, &a);
-}
-
-static void nh_remove(struct evpn_model *m, struct evpn_nh *nh, uint64_t now)
-{
-	uint32_t id = nh->id;
-
-	evpn_hash_del(&m->nhs, &nh->h);
-	free(nh);
-	/* the kernel silently drops the fdb entries that used it */
-	nh_changed(m, id, true, now);
-}
-
-int evpn_nh_input(struct evpn_model *m, const struct nl_nexthop *x, uint64_t now)
-{
-	struct evpn_nh *nh = nh_find(m, x->id);
-	bool group = x->n_group > 0;
-
-	if (x->deleted) {
-		if (nh == NULL)
-			return 1;
-		nh_remove(m, nh, now);
-		return 0;
-	}
-	if (!x->fdb) {
-		/* an id reused for a route nexthop: the fdb one is gone */
-		if (nh != NULL)
-			nh_remove(m, nh, now);
-		return 1;
-	}
-	if (!group && !vx_ip_is_set(&x->gw))
-		return -EINVAL; /* an fdb nexthop is a VTEP or a group */
-	if (nh == NULL) {
-		nh = calloc(1, sizeof(*nh));
-		if (nh == NULL)
-			return -ENOMEM;
-		nh->id = x->id;
-		evpn_hash_add(&m->nhs, &nh->h, evpn_id_hash(x->id));
-	} else if (nh->group == group && vx_ip_eq(&nh->gw, &x->gw) &&
-		   nh->n_members == x->n_group) {
-		bool same = true;
-
-		for (unsigned i = 0; i < x->n_group && same; i++)
-			same = nh->members[i] == x->group[i].id;
-		if (same) {
-			nh->mark = false;
-			return 0;
-		}
-	}
-	nh->group = group;
-	nh->gw = group ? (struct vx_ip){ 0 } : x->gw;
-	nh->n_members = x->n_group;
-	for (unsigned i = 0; i < x->n_group; i++)
-		nh->members[i] = x->group[i].id;
-	nh->mark = false;
-	nh_changed(m, x->id, false, now);
-	return 0;
 }
 
 /* ---- devices going away, resync, VNI removal ---- */
@@ -548,7 +287,7 @@ static int gone_mac(void *arg, struct evpn_hnode *hn)
 		e->local_sent = 0;
 		a->v->local_macs--;
 	}
-	mac_evaluate(a->m, e, a->now);
+	evpn_mac_evaluate(a->m, e, a->now);
 	return 0;
 }
 
@@ -557,13 +296,8 @@ void evpn_fdb_dev_gone(struct evpn_model *m, struct evpn_vni *v, int ifindex, ui
 	struct fdb_walk a = { m, v, ifindex, now };
 
 	evpn_hash_walk(&v->macs, gone_mac, &a);
-	if (v->vxlan_ifindex == 0) {
-		for (struct evpn_flood *f = v->flood, *next; f != NULL; f = next) {
-			next = f->next; /* flood_evaluate may free f */
-			f->kpresent = false;
-			flood_evaluate(m, f, now);
-		}
-	}
+	if (v->vxlan_ifindex == 0)
+		evpn_flood_dev_gone(m, v, now);
 }
 
 static int mark_mac(void *arg, struct evpn_hnode *hn)
@@ -576,20 +310,12 @@ static int mark_mac(void *arg, struct evpn_hnode *hn)
 	return 0;
 }
 
-static int mark_nh(void *arg, struct evpn_hnode *hn)
-{
-	(void)arg;
-	container_of(hn, struct evpn_nh, h)->mark = true;
-	return 0;
-}
-
 void evpn_fdb_mark(struct evpn_model *m)
 {
-	evpn_hash_walk(&m->nhs, mark_nh, m);
+	evpn_nh_mark(m);
 	for (unsigned i = 0; i < m->n_vnis; i++) {
 		evpn_hash_walk(&m->vnis[i]->macs, mark_mac, m);
-		for (struct evpn_flood *f = m->vnis[i]->flood; f != NULL; f = f->next)
-			f->mark = f->kpresent;
+		evpn_flood_mark(m->vnis[i]);
 	}
 }
 
@@ -630,19 +356,7 @@ static int sweep_mac(void *arg, struct evpn_hnode *hn)
 		if (m->shadow->fdb != NULL)
 			m->shadow->fdb(m->shadow_arg, e->kmaster, e->mac, false);
 	}
-	mac_evaluate(m, e, a->now);
-	return 0;
-}
-
-static int sweep_nh(void *arg, struct evpn_hnode *hn)
-{
-	struct fdb_walk *a = arg;
-	struct evpn_nh *nh = container_of(hn, struct evpn_nh, h);
-
-	if (nh->mark) {
-		a->m->st.swept++;
-		nh_remove(a->m, nh, a->now);
-	}
+	evpn_mac_evaluate(m, e, a->now);
 	return 0;
 }
 
@@ -650,22 +364,11 @@ void evpn_fdb_sweep(struct evpn_model *m, uint64_t now)
 {
 	struct fdb_walk a = { .m = m, .now = now };
 
-	/* removing one nexthop never frees another: the walk stays valid */
-	evpn_hash_walk(&m->nhs, sweep_nh, &a);
+	evpn_nh_sweep(m, now);
 	for (unsigned i = 0; i < m->n_vnis; i++) {
-		struct evpn_vni *v = m->vnis[i];
-
-		a.v = v;
-		evpn_hash_walk(&v->macs, sweep_mac, &a);
-		for (struct evpn_flood *f = v->flood, *next; f != NULL; f = next) {
-			next = f->next;
-			if (f->mark) {
-				f->mark = false;
-				f->kpresent = false;
-				m->st.swept++;
-				flood_evaluate(m, f, now);
-			}
-		}
+		a.v = m->vnis[i];
+		evpn_hash_walk(&a.v->macs, sweep_mac, &a);
+		evpn_flood_sweep(m, a.v, now);
 	}
 }
 
@@ -685,19 +388,9 @@ static int flush_mac(void *arg, struct evpn_hnode *hn)
 void evpn_fdb_vni_flush(struct evpn_model *m, struct evpn_vni *v)
 {
 	struct fdb_walk a = { .m = m, .v = v };
-	bool had = false;
 
 	evpn_hash_walk(&v->macs, flush_mac, &a);
-	while (v->flood != NULL) {
-		struct evpn_flood *f = v->flood;
-
-		had = had || f->em;
-		evpn_pend_cancel(m, &f->pend);
-		v->flood = f->next;
-		free(f);
-	}
-	if (had)
-		flood_report(m, v);
+	evpn_flood_flush(m, v);
 	v->local_macs = v->remote_macs = 0;
 }
 
@@ -728,7 +421,7 @@ int evpn_model_local_mac(struct evpn_model *m, uint32_t vni, int port_ifindex,
 				m->shadow->fdb(m->shadow_arg, port, mac, false);
 		}
 		e->local_sent = 0;
-		mac_evaluate(m, e, now_ns);
+		evpn_mac_evaluate(m, e, now_ns);
 		return 0;
 	}
 	d = evpn_dev_find(m, port_ifindex);
@@ -751,7 +444,7 @@ int evpn_model_local_mac(struct evpn_model *m, uint32_t vni, int port_ifindex,
 	m->st.shadow_fdb++;
 	if (m->shadow->fdb != NULL)
 		m->shadow->fdb(m->shadow_arg, port_ifindex, mac, true);
-	mac_evaluate(m, e, now_ns);
+	evpn_mac_evaluate(m, e, now_ns);
 	return 0;
 }
 
@@ -807,7 +500,7 @@ static int show_mac(void *arg, struct evpn_hnode *hn)
 		view.origin = EVPN_REMOTE;
 		view.nhg = e->em_nhg;
 		if (e->em_nhg != 0) {
-			view.n_vteps = nh_resolve(a->m, e->em_nhg, vteps);
+			view.n_vteps = evpn_nh_resolve(a->m, e->em_nhg, vteps);
 		} else {
 			vteps[0] = e->em_dst;
 			view.n_vteps = 1;

@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef container_of
+/** The entry that embeds member p. */
+#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
+#endif
+
 struct evpn_hnode {
 	struct evpn_hnode *next;
 	uint64_t hash;

@@ -8,8 +8,6 @@
 
 #include "evpn_model_int.h"
 
-#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
 void evpn_model_cfg_default(struct evpn_model_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -94,7 +92,7 @@ void evpn_model_destroy(struct evpn_model *m)
 	free(m->vnis);
 	evpn_hash_walk(&m->devs, free_dev, m);
 	evpn_hash_fini(&m->devs);
-	evpn_fdb_free_nhs(m);
+	evpn_nh_free_all(m);
 	evpn_hash_fini(&m->nhs);
 	free(m);
 }

@@ -24,9 +24,11 @@
  *   A PERMANENT neighbour without NTF_EXT_LEARNED is a local one.
  * - Flood list: 00:00:00:00:00:00 self entries on the vxlan device, one per VTEP.
  * - Emission: a set is reported at once and only when it changes anything.
- *   A deletion is held for cfg.del_hold_ms first (FRR daemons delete every
- *   remote entry about 1.5 s before they exit; the hold lets the edge see the
- *   exit) and cancelled silently if the entry comes back unchanged. When the
+ *   A deletion is held for cfg.del_hold_ms first (a stopping FRR deletes
+ *   every remote entry before its processes end: zebra as it drops bgpd's
+ *   session, tens of ms before the exit with small tables, longer with large
+ *   ones; the hold lets the edge see the exit) and cancelled silently if the
+ *   entry comes back unchanged. When the
  *   edge reports FRR down (evpn_model_frr_state) a grace period of
  *   cfg.grace_ms starts: deletions held then, and deletions seen until it ends,
  *   take effect only at its end, if the entry did not come back.

@@ -1,6 +1,7 @@
 /* evpn_model_int: the model's entries, shared by evpn_model.c (VNIs,
- * devices, holds, resync), evpn_fdb.c (MACs, flood lists, fdb nexthops) and
- * evpn_neigh.c (MAC/IP). Not for use outside the model.
+ * devices, holds, resync), evpn_fdb.c (MACs), evpn_flood.c (flood lists),
+ * evpn_nexthop.c (fdb nexthops) and evpn_neigh.c (MAC/IP). Not for use
+ * outside the model.
  *
  * Every entry keeps three views side by side: what the kernel holds now (k*),
  * what the dataplane asked for locally (local*), and what was last reported
@@ -137,19 +138,36 @@ void evpn_pend_hold(struct evpn_model *m, struct evpn_pend *p, enum evpn_pend_ki
 		    uint64_t now);
 void evpn_pend_cancel(struct evpn_model *m, struct evpn_pend *p);
 
-/* evpn_fdb.c */
+/* evpn_fdb.c: MACs */
 int evpn_fdb_input(struct evpn_model *m, const struct nl_neigh *n, uint64_t now);
-int evpn_nh_input(struct evpn_model *m, const struct nl_nexthop *nh, uint64_t now);
-/** A held MAC deletion is due: report it (force) or re-evaluate. */
+/** Compare a MAC's views and report the difference. May free e. */
+void evpn_mac_evaluate(struct evpn_model *m, struct evpn_mac *e, uint64_t now);
+/** A held MAC deletion is due: report it or re-evaluate. */
 void evpn_mac_due(struct evpn_model *m, struct evpn_mac *e, uint64_t now);
-void evpn_flood_due(struct evpn_model *m, struct evpn_flood *f, uint64_t now);
 /** The device went away: drop the kernel state that lived on it. */
 void evpn_fdb_dev_gone(struct evpn_model *m, struct evpn_vni *v, int ifindex, uint64_t now);
+/** Mark/sweep MACs, flood entries and nexthops. */
 void evpn_fdb_mark(struct evpn_model *m);
 void evpn_fdb_sweep(struct evpn_model *m, uint64_t now);
-/** Drop every entry of v, reporting deletions at once (VNI removed). */
+/** Drop every MAC and flood entry of v, reporting deletions at once. */
 void evpn_fdb_vni_flush(struct evpn_model *m, struct evpn_vni *v);
-void evpn_fdb_free_nhs(struct evpn_model *m);
+
+/* evpn_flood.c: flood lists */
+int evpn_flood_input(struct evpn_model *m, struct evpn_vni *v, const struct nl_neigh *n,
+		     uint64_t now);
+void evpn_flood_due(struct evpn_model *m, struct evpn_flood *f, uint64_t now);
+void evpn_flood_dev_gone(struct evpn_model *m, struct evpn_vni *v, uint64_t now);
+void evpn_flood_mark(struct evpn_vni *v);
+void evpn_flood_sweep(struct evpn_model *m, struct evpn_vni *v, uint64_t now);
+void evpn_flood_flush(struct evpn_model *m, struct evpn_vni *v);
+
+/* evpn_nexthop.c: fdb nexthops and groups */
+int evpn_nh_input(struct evpn_model *m, const struct nl_nexthop *nh, uint64_t now);
+/** The VTEPs nexthop id stands for (a gateway, or its group's members'). */
+unsigned evpn_nh_resolve(const struct evpn_model *m, uint32_t id, struct vx_ip *out);
+void evpn_nh_mark(struct evpn_model *m);
+void evpn_nh_sweep(struct evpn_model *m, uint64_t now);
+void evpn_nh_free_all(struct evpn_model *m);
 
 /* evpn_neigh.c */
 int evpn_neigh_input(struct evpn_model *m, struct evpn_vni *v, const struct nl_neigh *n,

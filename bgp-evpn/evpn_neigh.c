@@ -11,8 +11,6 @@
 
 #include "evpn_model_int.h"
 
-#define container_of(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
 static const uint8_t zero_mac[6];
 
 static bool neigh_eq(const struct evpn_hnode *n, const void *key)

@@ -51,6 +51,13 @@ static LY_ERR build_head(struct lyd_node *top, const struct cfg *c)
 		return e;
 	if (t->team[0] != '\0' && (e = leaf(n, "team", "%.*s", CFG_NAME_MAX - 1, t->team)))
 		return e;
+	if ((e = lyd_new_inner(top, NULL, "evpn", 0, &n)) ||
+	    (e = leaf(n, "enabled", "%s", c->evpn.enabled ? "true" : "false")) ||
+	    (e = leaf(n, "frr-rundir", "%.*s", CFG_PATH_MAX - 1, c->evpn.frr_rundir)) ||
+	    (e = leaf(n, "grace-period", "%u", c->evpn.grace_s)) ||
+	    (e = leaf(n, "keep-shadow", "%s", c->evpn.keep_shadow ? "true" : "false")) ||
+	    (e = leaf(n, "arp-nd-suppress", "%s", c->evpn.suppress ? "true" : "false")))
+		return e;
 	return LY_SUCCESS;
 }
 
@@ -98,7 +105,8 @@ static LY_ERR build_vni(struct lyd_node *top, const struct cfg_vni *v)
 	snprintf(id, sizeof(id), "%u", v->id);
 	if ((e = lyd_new_list(top, NULL, "vni", 0, &n, id)) ||
 	    (e = leaf(n, "learning", "%s", v->learning ? "true" : "false")) ||
-	    (e = leaf(n, "mac-limit", "%u", v->mac_limit)))
+	    (e = leaf(n, "mac-limit", "%u", v->mac_limit)) ||
+	    (e = leaf(n, "flood-unknown-unicast", "%s", v->no_flood_unknown ? "false" : "true")))
 		return e;
 	for (unsigned i = 0; i < v->n_flood; i++)
 		if ((e = leaf_ip(n, "flood-vtep", &v->flood[i])))

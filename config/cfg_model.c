@@ -14,6 +14,9 @@ void cfg_init(struct cfg *c)
 	strcpy(c->global.ctl_socket, "/run/vxsw/vxswd.sock");
 	c->vtep.udp_port = 4789;
 	c->vtep.ttl = 64;
+	strcpy(c->evpn.frr_rundir, "/run/frr");
+	c->evpn.grace_s = 120;
+	c->evpn.suppress = true;
 }
 
 void cfg_free(struct cfg *c)

@@ -52,6 +52,7 @@ struct cfg_vni {
 	uint32_t id;                    /**< 1..16777215 */
 	bool learning;                  /**< flood-and-learn of remote MACs (default true) */
 	uint32_t mac_limit;             /**< 0 = only the global limit */
+	bool no_flood_unknown;          /**< drop unknown unicast (YANG: flood-unknown-unicast false) */
 	struct vx_ip *flood;            /**< head-end replication list */
 	unsigned n_flood;
 };
@@ -114,6 +115,15 @@ struct cfg_fdb_static {
 	struct vx_ip remote;            /**< remote VTEP, or unset */
 };
 
+/** The EVPN agent (all-zero: off). The loader fills the YANG defaults. */
+struct cfg_evpn {
+	bool enabled;
+	char frr_rundir[CFG_PATH_MAX];  /**< default /run/frr */
+	uint32_t grace_s;               /**< default 120 */
+	bool keep_shadow;
+	bool suppress;                  /**< ARP/ND suppression, default true */
+};
+
 struct cfg_global {
 	uint16_t workers;               /**< default 1 */
 	uint32_t fdb_max;               /**< default 1048576 */
@@ -124,6 +134,7 @@ struct cfg_global {
 struct cfg {
 	struct cfg_global global;
 	struct cfg_vtep vtep;
+	struct cfg_evpn evpn;
 	struct cfg_port *ports;
 	unsigned n_ports;
 	struct cfg_vni *vnis;

@@ -466,8 +466,10 @@ int cfg_validate(const struct cfg *c, char *err, unsigned errlen)
 	if ((rc = check_ports(&v, &uplink)) == 0 &&
 	    (rc = check_vnis(&v, uplink != NULL)) == 0 &&
 	    (rc = check_nexthops(&v, uplink != NULL)) == 0 &&
-	    (rc = check_fdb(&v, uplink != NULL)) == 0)
-		rc = cfg_validate_teams(c, err, errlen);
+	    (rc = check_fdb(&v, uplink != NULL)) == 0 &&
+	    (rc = cfg_validate_teams(c, err, errlen)) == 0 && c->evpn.enabled &&
+	    !vx_ip_is_set(&c->vtep.ip4) && !vx_ip_is_set(&c->vtep.ip6))
+		rc = fail(&v, TOP "/evpn/enabled: EVPN needs a local VTEP address");
 	free(v.vni_ids);
 	return rc;
 }

@@ -179,6 +179,8 @@ static int read_vni(const struct lyd_node *vn, struct cfg_vni *v, char *err, uns
 			v->learning = boolean(n);
 		else if (is(n, "mac-limit"))
 			v->mac_limit = (uint32_t)num(n);
+		else if (is(n, "flood-unknown-unicast"))
+			v->no_flood_unknown = !boolean(n);
 		else if (is(n, "flood-vtep") && get_ip(n, &v->flood[v->n_flood++], err, errlen) < 0)
 			return -EINVAL;
 	}
@@ -191,6 +193,24 @@ static int enum_index(const char *v, const char *const *names, unsigned n)
 		if (strcmp(v, names[i]) == 0)
 			return (int)i;
 	return 0; /* libyang already refused anything else */
+}
+
+static void read_evpn(const struct lyd_node *en, struct cfg_evpn *e)
+{
+	const struct lyd_node *n;
+
+	LY_LIST_FOR(lyd_child(en), n) {
+		if (is(n, "enabled"))
+			e->enabled = boolean(n);
+		else if (is(n, "frr-rundir"))
+			snprintf(e->frr_rundir, sizeof(e->frr_rundir), "%s", lyd_get_value(n));
+		else if (is(n, "grace-period"))
+			e->grace_s = (uint32_t)num(n);
+		else if (is(n, "keep-shadow"))
+			e->keep_shadow = boolean(n);
+		else if (is(n, "arp-nd-suppress"))
+			e->suppress = boolean(n);
+	}
 }
 
 static void read_lacp(const struct lyd_node *ln, struct cfg_team *t)
@@ -301,6 +321,8 @@ static int tree_to_cfg(const struct lyd_node *top, struct cfg *c, char *err, uns
 			rc = read_vni(n, &c->vnis[c->n_vnis++], err, errlen);
 			if (rc == -ENOMEM)
 				goto nomem;
+		} else if (is(n, "evpn")) {
+			read_evpn(n, &c->evpn);
 		} else if (is(n, "team")) {
 			read_team(n, &c->teams[c->n_teams++]);
 		} else if (is(n, "nexthop")) {

@@ -8,6 +8,7 @@
 
 #include <rte_mbuf.h>
 
+#include "ctrl_evpn.h"
 #include "ctrl_nexthop.h"
 #include "vx_log.h"
 #include "vx_time.h"
@@ -50,20 +51,17 @@ int ctrl_vtep_index(struct dp_ctrl *c, const struct vx_ip *ip, bool create)
 	return free_slot;
 }
 
-static void notify_fdb(struct dp_ctrl *c, fdb_key_t key, const struct fdb_result *now,
-		       const struct fdb_result *before)
+void ctrl_fdb_notify(struct dp_ctrl *c, fdb_key_t key, const struct fdb_result *now,
+		     const struct fdb_result *before)
 {
-	uint16_t bd = fdb_key_bd(key);
-
-	if (c->fdb_event_fn != NULL && bd < FDB_BD_MAX)
-		c->fdb_event_fn(c->fdb_event_arg, key, c->bd_vni[bd], now, before);
+	ctrl_evpn_fdb_changed(c, key, now, before);
 }
 
 static void on_removed(void *arg, fdb_key_t key, const struct fdb_result *r)
 {
 	static const struct fdb_result gone = { 0 };
 
-	notify_fdb(arg, key, &gone, r);
+	ctrl_fdb_notify(arg, key, &gone, r);
 }
 
 /* ---- configuration -> registries and FDB ---- */
@@ -211,7 +209,7 @@ static void flush_rebound_ports(struct dp_ctrl *c, const struct cfg *next)
 			fdb_flush(c->fdb, -1, FDB_KIND_LOCAL, i, on_removed, c);
 }
 
-static int publish(struct dp_ctrl *c, char *msg, unsigned msglen)
+int ctrl_publish(struct dp_ctrl *c, char *msg, unsigned msglen)
 {
 	uint16_t eth[DP_MAX_PORTS], mtu[DP_MAX_PORTS];
 	bool link_up[DP_MAX_PORTS];
@@ -224,6 +222,7 @@ static int publish(struct dp_ctrl *c, char *msg, unsigned msglen)
 	};
 	struct dp_snapshot *s;
 
+	ctrl_evpn_build_input(c, &in);
 	for (uint16_t i = 0; i < c->cfg.n_ports && i < DP_MAX_PORTS; i++) {
 		eth[i] = c->dp.ports[i].eth_port;
 		mtu[i] = c->dp.ports[i].mtu;
@@ -262,8 +261,9 @@ int ctrl_apply(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned ms
 	sync_statics(c, &c->cfg, next);
 	cfg_free(&c->cfg);
 	c->cfg = copy;
+	ctrl_evpn_sync(c);
 	ctrl_resolve_all(c);
-	return publish(c, msg, msglen);
+	return ctrl_publish(c, msg, msglen);
 }
 
 int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msglen)
@@ -297,8 +297,11 @@ int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msgl
 	    (rc = register_vteps(c, cfg, msg, msglen)) != 0)
 		return rc;
 	sync_statics(c, NULL, cfg);
+	rc = ctrl_evpn_init(c, msg, msglen);
+	if (rc != 0)
+		return rc;
 	ctrl_resolve_all(c);
-	rc = publish(c, msg, msglen);
+	rc = ctrl_publish(c, msg, msglen);
 	if (rc != 0)
 		return rc;
 	atomic_store(&c->dp.now_s, vx_now_s());
@@ -314,6 +317,15 @@ static void learn_one(struct dp_ctrl *c, const struct fdb_learn_event *e, uint32
 	enum fdb_learn_result r;
 	uint32_t dest = e->port;
 
+	if (e->kind == FDB_EVENT_NEIGH) {
+		struct vx_ip ip = { .af = e->vtep_af };
+		uint8_t mac[6];
+
+		memcpy(ip.a, e->vtep_ip, sizeof(ip.a));
+		fdb_key_mac(e->key, mac);
+		ctrl_evpn_neigh_seen(c, fdb_key_bd(e->key), e->port, &ip, mac);
+		return;
+	}
 	if (e->kind == FDB_KIND_REMOTE) {
 		struct vx_ip ip = { .af = e->vtep_af };
 		int vi;
@@ -327,13 +339,13 @@ static void learn_one(struct dp_ctrl *c, const struct fdb_learn_event *e, uint32
 		if (c->vmeta[vi].configured == false)
 			c->vmeta[vi].learned = true;
 		if (c->dirty) /* the VTEP must be in the workers' table before the MAC */
-			publish(c, (char[128]){ 0 }, 128);
+			ctrl_publish(c, (char[128]){ 0 }, 128);
 		dest = (uint32_t)vi;
 	}
 	r = fdb_learn(c->fdb, e->key, (enum fdb_kind)e->kind, dest, now, &before);
 	if (r == FDB_LEARN_NEW || r == FDB_LEARN_MOVED) {
 		after = (struct fdb_result){ .dest = dest, .kind = e->kind };
-		notify_fdb(c, e->key, &after, &before);
+		ctrl_fdb_notify(c, e->key, &after, &before);
 	} else if (r != FDB_LEARN_REFRESH && r != FDB_LEARN_STATIC) {
 		c->learn_refused++;
 	}
@@ -395,6 +407,7 @@ void ctrl_poll(struct dp_ctrl *c)
 	drain_slowproto(c);
 	ctrl_nexthop_poll(c, now);
 	ctrl_teams_poll(c, now_ns);
+	ctrl_evpn_poll(c, now_ns);
 	if (now != c->last_age_s) {
 		c->last_age_s = now;
 		fdb_age(c->fdb, now, c->cfg.global.aging_s, on_removed, c);
@@ -404,7 +417,7 @@ void ctrl_poll(struct dp_ctrl *c)
 	}
 	if (c->dirty) {
 		char msg[128];
-		if (publish(c, msg, sizeof(msg)) != 0)
+		if (ctrl_publish(c, msg, sizeof(msg)) != 0)
 			VX_ERR("cannot publish forwarding tables: %s", msg);
 	}
 }
@@ -417,6 +430,7 @@ int ctrl_fd(const struct dp_ctrl *c)
 void ctrl_fini(struct dp_ctrl *c)
 {
 	dp_stop(&c->dp);
+	ctrl_evpn_fini(c);
 	ctrl_teams_fini(c);
 	ctrl_nexthop_fini(c);
 	fdb_destroy(c->fdb);

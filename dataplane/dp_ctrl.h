@@ -17,6 +17,7 @@
 #include "fdb.h"
 
 struct nl_sock;
+struct ctrl_evpn;
 
 /** Per-VTEP facts the snapshot does not carry. */
 struct ctrl_vtep {
@@ -28,11 +29,6 @@ struct ctrl_vtep {
 	int oif;
 	const char *why;     /**< why unresolved, for show vtep */
 };
-
-/** Hook for FDB changes made by the control thread (the EVPN agent's
- *  "local MAC learned/aged/moved" input). kind 0 = removed. */
-typedef void (*ctrl_fdb_event_fn)(void *arg, fdb_key_t key, uint32_t vni,
-				  const struct fdb_result *now, const struct fdb_result *before);
 
 struct dp_ctrl {
 	struct cfg cfg;
@@ -55,8 +51,7 @@ struct dp_ctrl {
 	uint32_t last_resolve_s, last_age_s;
 	uint64_t generation;
 	uint64_t slowproto_unclaimed, learn_refused, vtep_table_full;
-	ctrl_fdb_event_fn fdb_event_fn;
-	void *fdb_event_arg;
+	struct ctrl_evpn *evpn;               /**< NULL unless evpn/enabled */
 };
 
 /** Bring the dataplane up for cfg (EAL already initialised). cfg is copied. */
@@ -73,6 +68,13 @@ void ctrl_fini(struct dp_ctrl *c);
 
 /** bd of a VNI, DP_NO_BD if not configured. */
 uint16_t ctrl_bd_of_vni(const struct dp_ctrl *c, uint32_t vni);
+/** Build and publish a snapshot now (the registries changed). 0 or -errno. */
+int ctrl_publish(struct dp_ctrl *c, char *msg, unsigned msglen);
+/** Report an FDB change the control thread made (kind 0 = removed) to the
+ *  parties that follow local MACs (the EVPN agent). */
+void ctrl_fdb_notify(struct dp_ctrl *c, fdb_key_t key, const struct fdb_result *now,
+		     const struct fdb_result *before);
+
 /** A kernel link changed (netlink): carrier of the uplink on that ifindex. */
 void ctrl_kernel_link(struct dp_ctrl *c, int ifindex, bool carrier);
 

@@ -105,6 +105,15 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 	return 0;
 }
 
+/* Add a VTEP to a flood list once (config and EVPN may both name it). */
+static void add_flood(struct dp_bd *b, uint16_t vi)
+{
+	for (uint16_t i = 0; i < b->n_flood; i++)
+		if (b->flood[i] == vi)
+			return;
+	b->flood[b->n_flood++] = vi;
+}
+
 static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, char *msg,
 		     unsigned msglen)
 {
@@ -119,21 +128,29 @@ static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, cha
 			snprintf(msg, msglen, "VNI %u has no bridge domain", v->id);
 			return -EINVAL;
 		}
+		const bool evpn = c->evpn.enabled;
+		const uint16_t n_extra = in->n_extra_flood ? in->n_extra_flood[bd] : 0;
+
 		b = &s->bds[bd];
 		b->vni = v->id;
-		b->learning = v->learning;
+		b->learning = v->learning && !evpn; /* with EVPN, BGP says where MACs are */
+		b->flood_unknown = !v->no_flood_unknown;
+		b->evpn = evpn;
+		b->suppress = evpn && c->evpn.suppress;
 		if (vni_map_add(s, v->id, bd) != 0)
 			return -ENOSPC;
-		b->flood = calloc(v->n_flood ? v->n_flood : 1, sizeof(*b->flood));
+		b->flood = calloc(v->n_flood + n_extra + 1u, sizeof(*b->flood));
 		if (b->flood == NULL)
 			return -ENOMEM;
+		for (uint16_t f = 0; f < n_extra; f++)
+			add_flood(b, in->extra_flood[bd][f]);
 		for (unsigned f = 0; f < v->n_flood; f++) {
 			int vi = vtep_index(in, &v->flood[f]);
 			if (vi < 0) {
 				snprintf(msg, msglen, "VNI %u: flood VTEP not registered", v->id);
 				return -EINVAL;
 			}
-			b->flood[b->n_flood++] = (uint16_t)vi;
+			add_flood(b, (uint16_t)vi);
 		}
 	}
 	return 0;
@@ -173,6 +190,7 @@ struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg
 	if (in->n_teams)
 		memcpy(s->teams, in->teams, in->n_teams * sizeof(*s->teams));
 	s->underlay_team = in->n_teams ? in->underlay_team : DP_NO_PORT;
+	s->nd = in->nd;
 	if (build_bds(s, in, msg, msglen) != 0 || build_ports(s, in, msg, msglen) != 0)
 		goto fail;
 	/* LACP: a member collects only while its mux is Collecting. */
@@ -201,6 +219,7 @@ void dp_snapshot_free(struct dp_snapshot *s)
 	}
 	free(s->bds);
 	free(s->vteps);
+	nd_table_free(s->nd);
 	free(s);
 }
 

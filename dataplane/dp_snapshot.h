@@ -18,6 +18,7 @@
 
 #include "cfg_model.h"
 #include "fdb.h"
+#include "nd_proxy.h"
 #include "vtep_hdr.h"
 
 #define DP_MAX_PORTS 64
@@ -47,6 +48,9 @@ struct dp_member {
 struct dp_bd {
 	uint32_t vni;        /**< 0 = unused slot */
 	bool learning;       /**< learn remote MACs from decapsulated frames */
+	bool flood_unknown;  /**< flood unknown unicast (else drop it) */
+	bool evpn;           /**< snoop local MAC/IPs from ARP/ND for the EVPN agent */
+	bool suppress;       /**< answer ARP/NS from the snapshot's nd table */
 	uint16_t n_members;
 	struct dp_member *members;
 	uint16_t n_flood;
@@ -138,6 +142,7 @@ struct dp_snapshot {
 	struct dp_bd *bds;
 	uint16_t n_vteps;    /**< size of vteps[] (highest index + 1) */
 	struct dp_vtep *vteps;
+	struct nd_table *nd; /**< ARP/ND suppression entries (owned), NULL if none */
 	struct dp_vni_slot vni_map[DP_VNI_MAP_SIZE];
 };
 
@@ -153,6 +158,11 @@ struct dp_build_input {
 	const struct dp_team *teams;  /**< [n_teams] with their active sets */
 	uint16_t n_teams;
 	uint16_t underlay_team;
+	/** EVPN: per bd, VTEP indices added to the configured flood list
+	 *  (type-3 routes); NULL = none. */
+	const uint16_t *const *extra_flood;
+	const uint16_t *n_extra_flood;
+	struct nd_table *nd;          /**< handed over to the snapshot */
 };
 
 /** Build a snapshot. NULL on ENOMEM or inconsistent input (msg set). */

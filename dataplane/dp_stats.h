@@ -39,6 +39,7 @@ struct dp_lcore_stats {
 	struct dp_bd_stats bd[FDB_BD_MAX];
 	struct dp_vtep_stats vtep[DP_MAX_VTEPS];
 	uint64_t learn_events, punted_host, slowproto;
+	uint64_t nd_suppressed, nd_snooped;
 } __attribute__((aligned(64)));
 
 /** Add every counter of src into dst. */

@@ -265,6 +265,46 @@ static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *
 	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = port };
 }
 
+/* EVPN: tell the control thread which IP a local MAC uses (ARP/ND snooping). */
+static void snoop_neigh(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd)
+{
+	struct fdb_learn_event *e;
+	struct vx_ip ip;
+	uint8_t mac[6];
+
+	if (!nd_snoop(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &ip, mac))
+		return;
+	c->st->nd_snooped++;
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = fdb_key(bd, mac), .kind = FDB_EVENT_NEIGH,
+				       .port = pi, .vtep_af = ip.af };
+	memcpy(e->vtep_ip, ip.a, sizeof(e->vtep_ip));
+}
+
+/* ARP/ND suppression: answer a request for a known address back to the asker
+ * instead of flooding it. Consumes m and returns true if answered. */
+static bool suppress(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd)
+{
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), out;
+	enum nd_request kind;
+	const uint8_t *mac;
+	struct vx_ip target;
+
+	kind = nd_request_parse(f, len, &target);
+	if (kind == ND_NOT_A_REQUEST || m->nb_segs != 1 ||
+	    (mac = nd_table_lookup(c->s->nd, bd, &target)) == NULL)
+		return false;
+	out = nd_reply_in_place(f, len, len + rte_pktmbuf_tailroom(m), kind, mac);
+	if (out == 0)
+		return false;
+	if (out > len)
+		rte_pktmbuf_append(m, (uint16_t)(out - len));
+	c->st->nd_suppressed++;
+	deliver_local(c, m, pi, bd);
+	return true;
+}
+
 static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_port *p = &c->s->ports[pi];
@@ -310,9 +350,21 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			rte_prefetch0(rte_pktmbuf_mtod(ok[i + 1], void *));
 		uint32_t src_hash = mac_hash(skey[i]);
 
+		const struct dp_bd *b = &c->s->bds[bds[i]];
+
 		learn_local(c, skey[i], &sres[i], eth_src(m), pi);
-		if ((eth_dst(m)[0] & 1) || d->kind == 0) {
+		if (b->evpn) {
+			snoop_neigh(c, m, pi, bds[i]);
+			if (b->suppress && (eth_dst(m)[0] & 1) && suppress(c, m, pi, bds[i]))
+				continue;
+		}
+		if (eth_dst(m)[0] & 1) {
 			flood(c, m, pi, bds[i], true, src_hash);
+		} else if (d->kind == 0) {
+			if (b->flood_unknown)
+				flood(c, m, pi, bds[i], true, src_hash);
+			else
+				drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };
@@ -427,7 +479,9 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 
 		if (c->s->bds[bds[i]].learning)
 			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
-		if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
+		if (d->kind == 0 && !(eth_dst(m)[0] & 1) && !c->s->bds[bds[i]].flood_unknown)
+			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
+		else if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
 			flood(c, m, DP_NO_PORT, bds[i], false, 0);
 		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
 			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);

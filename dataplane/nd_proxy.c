@@ -121,6 +121,57 @@ uint32_t nd_reply_in_place(uint8_t *frame, uint32_t len, uint32_t cap, enum nd_r
 	return 0;
 }
 
+static bool snoop_arp(const uint8_t *a, uint32_t avail, struct vx_ip *ip, uint8_t mac[6])
+{
+	if (avail < ARP_LEN || rd16(a) != 1 || rd16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4 ||
+	    (rd16(a + 6) != 1 && rd16(a + 6) != 2) || is_zero(a + 14, 4) || (a[8] & 1))
+		return false;
+	*ip = (struct vx_ip){ .af = AF_INET };
+	memcpy(ip->a, a + 14, 4);
+	memcpy(mac, a + 8, 6);
+	return true;
+}
+
+static bool snoop_nd(const uint8_t *f, const uint8_t *ip6, uint32_t avail, struct vx_ip *ip,
+		     uint8_t mac[6])
+{
+	const uint8_t *icmp = ip6 + IP6_LEN;
+	uint16_t plen;
+
+	if (avail < IP6_LEN + NS_LEN || (ip6[0] >> 4) != 6 || ip6[6] != 58 || ip6[7] != 255)
+		return false;
+	plen = rd16(ip6 + 4);
+	if (plen < NS_LEN || plen > avail - IP6_LEN || icmp[1] != 0 || (f[6] & 1))
+		return false;
+	*ip = (struct vx_ip){ .af = AF_INET6 };
+	memcpy(mac, f + 6, 6);
+	if (icmp[0] == 135 && !is_zero(ip6 + 8, 16) && ip6[8] != 0xff) {
+		memcpy(ip->a, ip6 + 8, 16);
+		return true;
+	}
+	if (icmp[0] != 136 || icmp[8] == 0xff)
+		return false;
+	memcpy(ip->a, icmp + 8, 16);
+	/* a target link-layer address option, if the first option is one */
+	if (plen >= NS_LEN + 8 && icmp[24] == 2 && icmp[25] == 1)
+		memcpy(mac, icmp + 26, 6);
+	return true;
+}
+
+bool nd_snoop(const uint8_t *frame, uint32_t len, struct vx_ip *ip, uint8_t mac[6])
+{
+	uint16_t type;
+
+	if (len < ETH_LEN)
+		return false;
+	type = rd16(frame + 12);
+	if (type == 0x0806)
+		return snoop_arp(frame + ETH_LEN, len - ETH_LEN, ip, mac);
+	if (type == 0x86dd)
+		return snoop_nd(frame, frame + ETH_LEN, len - ETH_LEN, ip, mac);
+	return false;
+}
+
 /* ---- the table: open addressing, built once, read by any number ---- */
 
 struct nd_table {

@@ -38,6 +38,15 @@ enum nd_request nd_request_parse(const uint8_t *frame, uint32_t len, struct vx_i
 uint32_t nd_reply_in_place(uint8_t *frame, uint32_t len, uint32_t cap, enum nd_request kind,
 			   const uint8_t target_mac[6]);
 
+/**
+ * What a VM's own ARP/ND traffic says about its addresses (snooping, for the
+ * EVPN agent's MAC/IP routes): an ARP request or reply (also gratuitous) gives
+ * the sender IP and MAC; an NA gives its target and the target link-layer
+ * address (else the Ethernet source); an NS from a unicast source gives that
+ * source and the Ethernet source. Returns false for anything else.
+ */
+bool nd_snoop(const uint8_t *frame, uint32_t len, struct vx_ip *ip, uint8_t mac[6]);
+
 /** One known neighbour: in bridge domain bd, ip has mac. */
 struct nd_entry {
 	uint16_t bd;

@@ -179,6 +179,11 @@ uint32_t fdb_max_displacement(const struct fdb_table *t);
 
 /* ---- learn events: workers -> control thread through a ring ---- */
 
+/** kind of an fdb_learn_event that reports a MAC/IP binding snooped from a
+ *  local port's ARP/ND (for the EVPN agent), not a learn: key = (bd, MAC),
+ *  port = the port, vtep_af/vtep_ip = the IP address. */
+#define FDB_EVENT_NEIGH 0x80
+
 /** What a worker saw; the control thread turns it into fdb_learn(). For
  *  REMOTE, dest is unknown to the worker: it sends the outer source IP and
  *  the control thread maps it to a VTEP index. */

@@ -8,7 +8,7 @@ PKGS=(
   dpdk libdpdk-dev libbpf-dev libxdp-dev libyang2-dev libyang2-tools libcunit1-dev libmnl-dev
   libpcap-dev iproute2 iputils-ping tcpdump python3-scapy procps
   frr
-  openvswitch-switch nftables
+  openvswitch-switch nftables dpdk-dev ethtool
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -276,6 +276,28 @@ static int change(struct dp_ctrl *c, int argc, char **argv, char **reply)
 	return rc == 0 ? reply_msg(reply, 0, "applied\n") : reply_msg(reply, -1, "%s\n", err);
 }
 
+/* Several views one after the other (tables separated by a blank line). */
+static int show_parts(struct dp_ctrl *c, const char *const *parts, const char *arg, bool json,
+		      char **reply)
+{
+	char *all = strdup(""), *one = NULL, *joined = NULL;
+
+	for (; *parts != NULL && all != NULL; parts++) {
+		if (ctl_show(c, *parts, arg, json, &one) != 0) {
+			free(all);
+			*reply = one;
+			return -1;
+		}
+		if (asprintf(&joined, "%s%s%s", all, all[0] && !json ? "\n" : "", one) < 0)
+			joined = NULL;
+		free(all);
+		free(one);
+		all = joined;
+	}
+	*reply = all;
+	return all != NULL ? 0 : -1;
+}
+
 int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 {
 	struct dp_ctrl *c = arg;
@@ -294,22 +316,12 @@ int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 		*reply = cfg_to_json(&c->cfg);
 		return *reply != NULL ? 0 : reply_msg(reply, -1, "cannot print config\n");
 	}
-	if (strcmp(argv[0], "show") == 0 && argc == 3 && strcmp(argv[1], "team") == 0) {
-		/* show team NAME: the team, then its members in detail */
-		char *a = NULL, *b = NULL;
-		int rc = ctl_show(c, "team", argv[2], json, &a);
-		if (rc == 0)
-			rc = ctl_show(c, "team-members", argv[2], json, &b);
-		if (rc != 0) {
-			free(a);
-			*reply = b;
-			return rc;
-		}
-		rc = asprintf(reply, "%s%s%s", a, json ? "" : "\n", b) < 0 ? -1 : 0;
-		free(a);
-		free(b);
-		return rc;
-	}
+	if (strcmp(argv[0], "show") == 0 && argc == 3 && strcmp(argv[1], "team") == 0)
+		return show_parts(c, (const char *const[]){ "team", "team-members", NULL }, argv[2],
+				  json, reply);
+	if (strcmp(argv[0], "show") == 0 && argc == 2 && strcmp(argv[1], "evpn") == 0)
+		return show_parts(c, (const char *const[]){ "evpn", "evpn-mac", "evpn-neigh", NULL },
+				  NULL, json, reply);
 	if (strcmp(argv[0], "show") == 0 && argc == 2)
 		return ctl_show(c, argv[1], NULL, json, reply);
 	if (strcmp(argv[0], "clear") == 0 && argc == 2 && strcmp(argv[1], "counters") == 0) {

@@ -6,7 +6,9 @@
 
 #include "cfg_state.h"
 #include "ctl_show.h"
+#include "ctrl_evpn.h"
 #include "dp_ctrl.h"
+#include "evpn.h"
 #include "lacp.h"
 #include "vx_time.h"
 
@@ -243,6 +245,60 @@ static void show_team(struct dp_ctrl *c, struct cfg_state *st, const struct dp_l
 	}
 }
 
+struct evpn_show_ctx {
+	struct cfg_state *st;
+};
+
+static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *port)
+{
+	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
+	char m[18], vteps[256] = "", ip[VX_IP_STRLEN];
+	size_t off = 0;
+
+	vx_mac_str(v->mac, m, sizeof(m));
+	for (unsigned i = 0; i < v->n_vteps && off < sizeof(vteps); i++)
+		off += (size_t)snprintf(vteps + off, sizeof(vteps) - off, "%s%s", i ? "," : "",
+					vx_ip_str(&v->vteps[i], ip, sizeof(ip)));
+#define E(val, leaf) S(val, "/vxsw:state/evpn-mac[vni='%u'][mac='%s']/" leaf, v->vni, m)
+	E(v->origin == EVPN_LOCAL ? "local" : "remote", "origin");
+	E(port[0] ? port : "-", "port");
+	E(off ? vteps : "-", "vteps");
+	E(v->dup ? "duplicate" : v->held ? "held" : v->in_kernel ? "in-kernel" : "-", "state");
+#undef E
+	return 0;
+}
+
+static int evpn_show_neigh(void *arg, const struct evpn_neigh_view *v)
+{
+	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
+	char ip[VX_IP_STRLEN], m[18];
+
+	vx_ip_str(&v->ip, ip, sizeof(ip));
+#define E(val, leaf) S(val, "/vxsw:state/evpn-neigh[vni='%u'][ip='%s']/" leaf, v->vni, ip)
+	E(vx_mac_str(v->mac, m, sizeof(m)), "mac");
+	E(v->origin == EVPN_LOCAL ? "local" : "remote", "origin");
+	E(v->held ? "held" : v->in_kernel ? "in-kernel" : "-", "state");
+#undef E
+	return 0;
+}
+
+static void show_evpn(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t,
+		      const char *part)
+{
+	char line[256], b[24];
+
+	if (strcmp(part, "evpn") == 0) {
+		ctrl_evpn_status(c, line, sizeof(line));
+		S(line, "/vxsw:state/evpn/status");
+		S(u64s(b, t->nd_suppressed), "/vxsw:state/evpn/arp-nd-suppressed");
+		S(u64s(b, t->nd_snooped), "/vxsw:state/evpn/neigh-snooped");
+		return;
+	}
+	ctrl_evpn_show(c, strcmp(part, "evpn-mac") == 0 ? evpn_show_mac : NULL,
+		       strcmp(part, "evpn-neigh") == 0 ? evpn_show_neigh : NULL,
+		       &(struct evpn_show_ctx){ .st = st });
+}
+
 static void show_counters(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
 {
 	char b[24];
@@ -286,6 +342,9 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 		{ "drops", "/vxsw:state/drop", "/vxsw:state/drop" },
 		{ "team", "/vxsw:state/team", "/vxsw:state/team" },
 		{ "team-members", "/vxsw:state/team-member", "/vxsw:state/team-member" },
+		{ "evpn", "/vxsw:state/evpn", "/vxsw:state/evpn" },
+		{ "evpn-mac", "/vxsw:state/evpn-mac", "/vxsw:state/evpn-mac" },
+		{ "evpn-neigh", "/vxsw:state/evpn-neigh", "/vxsw:state/evpn-neigh" },
 	};
 	struct dp_lcore_stats *t = malloc(sizeof(*t));
 	struct cfg_state *st = cfg_state_new();
@@ -310,7 +369,8 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 	case 4: show_counters(c, st, t); break;
 	case 5: show_drops(st, t); break;
 	case 6: show_team(c, st, t, arg, false); break;
-	default: show_team(c, st, t, arg, true); break;
+	case 7: show_team(c, st, t, arg, true); break;
+	default: show_evpn(c, st, t, views[v].what); break;
 	}
 	if (cfg_state_errmsg(st)[0] != '\0') {
 		char *m = NULL;
@@ -320,7 +380,18 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 		rc = -1;
 		goto out;
 	}
-	*reply = json ? cfg_state_json(st, views[v].subtree) : cfg_state_table(st, views[v].list);
+	if (!json && strcmp(views[v].what, "evpn") == 0) {
+		/* a container, not a list: one "leaf: value" line each */
+		char status[256];
+		ctrl_evpn_status(c, status, sizeof(status));
+		if (asprintf(reply, "status: %s\narp-nd-suppressed: %llu\nneigh-snooped: %llu\n",
+			     status, (unsigned long long)t->nd_suppressed,
+			     (unsigned long long)t->nd_snooped) < 0)
+			*reply = NULL;
+	} else {
+		*reply = json ? cfg_state_json(st, views[v].subtree)
+			      : cfg_state_table(st, views[v].list);
+	}
 	if (!json && v == 2 && *reply != NULL) {
 		/* One summary line under the FDB table. */
 		struct fdb_stats s;

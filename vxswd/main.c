@@ -14,6 +14,7 @@
 #include "cfg_yang.h"
 #include "ctl_cmds.h"
 #include "ctl_server.h"
+#include "ctrl_evpn.h"
 #include "dp_ctrl.h"
 #include "eal_args.h"
 #include "telemetry.h"
@@ -67,10 +68,12 @@ static int run(struct dp_ctrl *c, const char *sock_path)
 		c->cfg.n_vnis, c->cfg.global.workers, sock_path);
 	while (!stop_requested) {
 		struct pollfd fds[16];
-		unsigned n = ctl_server_pollfds(srv, fds, 15);
+		unsigned n = ctl_server_pollfds(srv, fds, 14);
 
 		if (ctrl_fd(c) >= 0)
 			fds[n++] = (struct pollfd){ .fd = ctrl_fd(c), .events = POLLIN };
+		if (ctrl_evpn_fd(c) >= 0)
+			fds[n++] = (struct pollfd){ .fd = ctrl_evpn_fd(c), .events = POLLIN };
 		if (poll(fds, n, POLL_MS) < 0 && errno != EINTR)
 			break;
 		ctl_server_run(srv);

@@ -19,7 +19,7 @@
 #   bridge  a Linux bridge br0 holding p0 p1 t0 (for the switch-independent modes)
 #
 # Functions: team_topo PEER, team_conf FILE MODE [EXTRA_TEAM_JSON], team_up_vxswd,
-# mid_block_lacp N, mid_unblock N, cut N [both|hv|peer], restore N, member_field PORT FIELD,
+# mid_block_lacp N, mid_unblock N, mid_sink N, wire_cut N [both|hv|peer], wire_restore N, member_field PORT FIELD,
 # member_tx PORT, lacp_distributing PORT, ovs_ctl ..., ovs_member_distributing IF,
 # bondpeer_state IF, udp_flows NS DST NFLOWS PKTS [SPORT0], ping_ok FROM ADDR.
 
@@ -50,6 +50,9 @@ team_topo() {
 	nsx vm2 ip link set eth0 address "$VM2_MAC"
 	nsx remote ip link set eth0 address "$REM_MAC"
 	for ns in vm1:1 vm2:2 remote:3; do
+		# Full checksums: a veth leaves UDP checksums to be finished (CHECKSUM_PARTIAL), and
+		# net_af_packet hands vxswd such frames as they are, so the far end would drop them.
+		nsx "${ns%:*}" ethtool -K eth0 tx off >/dev/null || return 1
 		nsx "${ns%:*}" ip link set eth0 mtu 1450
 		nsx "${ns%:*}" ip addr add "10.100.0.${ns#*:}/24" dev eth0
 	done
@@ -133,8 +136,10 @@ mid_unblock() {
 		nsx mid nft add rule netdev wire "$c" fwd to "$o" || return 1
 	done
 }
-# cut N [both|hv|peer]: take the wire of member N down (carrier off at upN, pN or both).
-cut() {
+# mid_sink N: drop everything vxswd sends on member N (forwarding-rate benchmark).
+mid_sink() { nsx mid nft insert rule netdev wire "m${1}a" drop; }
+# wire_cut N [both|hv|peer]: take the wire of member N down (carrier off at upN, pN or both).
+wire_cut() {
 	local n=$1 where=${2:-both}
 	case $where in
 	both) nsx mid ip link set "m${n}a" down && nsx mid ip link set "m${n}b" down ;;
@@ -142,9 +147,9 @@ cut() {
 	peer) nsx mid ip link set "m${n}b" down ;;
 	esac
 }
-restore() {
+wire_restore() { # the peer's end first: vxswd may use the member as soon as its end is up
 	local n=$1
-	nsx mid ip link set "m${n}a" up && nsx mid ip link set "m${n}b" up
+	nsx mid ip link set "m${n}b" up && nsx mid ip link set "m${n}a" up
 }
 
 # ---------------------------------------------------------------- vxswd state
@@ -240,19 +245,23 @@ ping_ok() { # ping_ok FROM ADDR: reachable within 10 s, then 3 of 3 answers
 # udp_flows NS DST NFLOWS PKTS_PER_FLOW [SPORT0]: NFLOWS UDP flows (source ports SPORT0...).
 udp_flows() {
 	nsx "$1" "$PY" - "$2" "$3" "$4" "${5:-20000}" <<'EOF'
-import socket, sys, time
+import resource, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (8192, 8192))
 dst, nflows, pkts, sport0 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 socks = []
 for i in range(nflows):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("", sport0 + i))
     socks.append(s)
+n = 0
 for k in range(pkts):
     for s in socks:
         try:
             s.sendto(b"x" * 64, (dst, 9))
         except OSError:
             pass
-    time.sleep(0.001)
+        n += 1
+        if n % 64 == 0:  # at most 64 in a row: no overrun of vxswd's af_packet ring
+            time.sleep(0.001)
 EOF
 }

@@ -308,6 +308,15 @@ static struct evpn_model_stats stats(void)
 
 /* ---- fixture ---- */
 
+/** The link messages of a dump (or of the devices' creation). */
+static void dump_links(void)
+{
+	CU_ASSERT(link_msg(false, BR, "br100", "bridge", 0, 0) == 0);
+	CU_ASSERT(link_msg(false, VX, "vxlan100", "vxlan", 100, BR) == 0);
+	CU_ASSERT(link_msg(false, PORT, "ev100p0", "veth", 0, BR) == 0);
+	CU_ASSERT(link_msg(false, PORT2, "ev100p1", "veth", 0, BR) == 0);
+}
+
 static void setup(void)
 {
 	struct evpn_model_cfg cfg;
@@ -322,10 +331,7 @@ static void setup(void)
 	logbuf[0] = '\0';
 	now_ms = 1000;
 	CU_ASSERT(evpn_model_vni_add(m, 100) == 0);
-	CU_ASSERT(link_msg(false, BR, "br100", "bridge", 0, 0) == 0);
-	CU_ASSERT(link_msg(false, VX, "vxlan100", "vxlan", 100, BR) == 0);
-	CU_ASSERT(link_msg(false, PORT, "ev100p0", "veth", 0, BR) == 0);
-	CU_ASSERT(link_msg(false, PORT2, "ev100p1", "veth", 0, BR) == 0);
+	dump_links();
 	evpn_model_frr_state(m, true, ns());
 }
 
@@ -359,6 +365,22 @@ TEST(test_devices_recognised_by_name_kind_and_vni)
 	CU_ASSERT(link_msg(false, PORT2, "ev100p1", "veth", 0, 0) == 0);
 	CU_ASSERT(evpn_model_dev_get(m, PORT2, NULL) == EVPN_DEV_NONE);
 	EXPECT("");
+	END;
+}
+
+TEST(test_device_registered_by_the_edge_survives_stale_link_events)
+{
+	BEGIN;
+	CU_ASSERT(evpn_model_dev_set(m, 30, 100, EVPN_DEV_PORT, ns()) == 0);
+	CU_ASSERT(evpn_model_local_mac(m, 100, 30, MAC_L, true, ns()) == 0);
+	/* the kernel's first event for a new veth comes before it is enslaved */
+	CU_ASSERT(link_msg(false, 30, "ev100p5", "veth", 0, 0) == 0);
+	CU_ASSERT(evpn_model_dev_get(m, 30, NULL) == EVPN_DEV_PORT);
+	CU_ASSERT(fdb_master(false, 30, MAC_L, true) == 0);
+	EXPECT("fdb add 30 02:00:00:00:01:01;");
+	/* only its deletion counts */
+	CU_ASSERT(link_msg(true, 30, "ev100p5", "veth", 0, BR) == 0);
+	CU_ASSERT(evpn_model_dev_get(m, 30, NULL) == EVPN_DEV_NONE);
 	END;
 }
 
@@ -581,6 +603,49 @@ TEST(test_remote_mac_ip_failed_then_deleted)
 	END;
 }
 
+TEST(test_remote_mac_ip_taken_over_locally_is_not_reported_deleted)
+{
+	struct vx_ip a = ip("192.168.100.21");
+
+	BEGIN;
+	CU_ASSERT(neigh(false, "192.168.100.21", MAC_A, NUD_NOARP, NTF_EXT_LEARNED) == 0);
+	take();
+	CU_ASSERT(evpn_model_local_neigh(m, 100, &a, MAC_L, true, ns()) == 0);
+	EXPECT("neigh add 11 192.168.100.21 02:00:00:00:01:01;");
+	CU_ASSERT(neigh(false, "192.168.100.21", MAC_L, NUD_PERMANENT, 0) == 0);
+	at(10000);
+	EXPECT("");
+	CU_ASSERT(stats().mobility == 1);
+	/* FRR later installs it remote again (a newer sequence elsewhere) */
+	CU_ASSERT(neigh(false, "192.168.100.21", MAC_B, NUD_NOARP, NTF_EXT_LEARNED) == 0);
+	EXPECT("sup_set 100 192.168.100.21 02:00:00:00:02:02;");
+	END;
+}
+
+TEST(test_resync_puts_back_a_lost_local_neighbour)
+{
+	struct vx_ip a = ip("192.168.100.11");
+	char *log;
+
+	BEGIN;
+	CU_ASSERT(evpn_model_local_neigh(m, 100, &a, MAC_L, true, ns()) == 0);
+	CU_ASSERT(neigh(false, "192.168.100.11", MAC_L, NUD_PERMANENT, 0) == 0);
+	take();
+	at(5000);
+	evpn_model_resync_begin(m);
+	dump_links();
+	/* the dump has a permanent one we no longer want, not ours */
+	CU_ASSERT(neigh(false, "192.168.100.12", MAC_L, NUD_PERMANENT, 0) == 0);
+	evpn_model_resync_end(m, ns());
+	log = strdup(take());
+	CU_ASSERT(strstr(log, "neigh add 11 192.168.100.11 02:00:00:00:01:01;") != NULL);
+	CU_ASSERT(strstr(log, "neigh del 11 192.168.100.12;") != NULL);
+	CU_ASSERT(strlen(log) == strlen("neigh add 11 192.168.100.11 02:00:00:00:01:01;"
+					"neigh del 11 192.168.100.12;"));
+	free(log);
+	END;
+}
+
 TEST(test_kernel_own_neighbours_are_ignored)
 {
 	BEGIN;
@@ -683,6 +748,19 @@ TEST(test_group_reinstalled_with_its_macs)
 	at(10000);
 	EXPECT("");
 	CU_ASSERT(stats().reconciled == 2);
+	END;
+}
+
+TEST(test_member_vtep_change_updates_group_macs)
+{
+	BEGIN;
+	group_setup();
+	take();
+	CU_ASSERT(nh_msg(false, 2, "10.0.0.7", NULL, 0) == 0);
+	CU_ASSERT(strstr(take(), "mac_set 100 02:00:00:00:02:01 10.0.0.2,10.0.0.7 nhg=10;") != NULL);
+	/* the same message again changes nothing */
+	CU_ASSERT(nh_msg(false, 2, "10.0.0.7", NULL, 0) == 0);
+	EXPECT("");
 	END;
 }
 
@@ -792,10 +870,7 @@ TEST(test_resync_sweeps_what_the_dump_lacks_and_repairs_the_shadow)
 	/* events were lost; the re-dump shows: */
 	at(4000);
 	evpn_model_resync_begin(m);
-	CU_ASSERT(link_msg(false, BR, "br100", "bridge", 0, 0) == 0);
-	CU_ASSERT(link_msg(false, VX, "vxlan100", "vxlan", 100, BR) == 0);
-	CU_ASSERT(link_msg(false, PORT, "ev100p0", "veth", 0, BR) == 0);
-	CU_ASSERT(link_msg(false, PORT2, "ev100p1", "veth", 0, BR) == 0);
+	dump_links();
 	remote_mac(MAC_A, "10.0.0.2");                   /* B is gone */
 	CU_ASSERT(flood(false, "10.0.0.3") == 0);        /* 10.0.0.2 is gone */
 	CU_ASSERT(fdb_master(false, PORT, MAC_Z, true) == 0); /* not ours any more */
@@ -949,6 +1024,7 @@ int cu_register(void)
 	if (s == NULL)
 		return CU_get_error();
 	CU_ADD(s, test_devices_recognised_by_name_kind_and_vni);
+	CU_ADD(s, test_device_registered_by_the_edge_survives_stale_link_events);
 	CU_ADD(s, test_remote_mac_needs_master_and_self_entries);
 	CU_ADD(s, test_self_entry_alone_is_not_a_remote_mac);
 	CU_ADD(s, test_remote_mac_moves_between_vteps);
@@ -964,12 +1040,15 @@ int cu_register(void)
 	CU_ADD(s, test_local_mac_rejects_bad_input);
 	CU_ADD(s, test_local_neigh_programs_a_permanent_neighbour);
 	CU_ADD(s, test_remote_mac_ip_failed_then_deleted);
+	CU_ADD(s, test_remote_mac_ip_taken_over_locally_is_not_reported_deleted);
+	CU_ADD(s, test_resync_puts_back_a_lost_local_neighbour);
 	CU_ADD(s, test_kernel_own_neighbours_are_ignored);
 	CU_ADD(s, test_flood_list_add_and_delete);
 	CU_ADD(s, test_group_spreads_mac_over_its_vteps);
 	CU_ADD(s, test_group_shrinking_in_one_message_is_a_mass_withdraw);
 	CU_ADD(s, test_group_deleted_drops_its_macs);
 	CU_ADD(s, test_group_reinstalled_with_its_macs);
+	CU_ADD(s, test_member_vtep_change_updates_group_macs);
 	CU_ADD(s, test_mac_waits_for_its_group);
 	CU_ADD(s, test_frr_restart_holds_deletions_for_the_grace_period);
 	CU_ADD(s, test_deletions_during_grace_wait_for_its_end);

@@ -190,6 +190,39 @@ static void test_table_of_many_entries_finds_every_one(void)
 	nd_table_free(t);
 }
 
+static void test_snoop_takes_sender_of_arp_and_source_of_ns(void)
+{
+	uint8_t f[96], mac[6];
+	struct vx_ip ip, want;
+
+	vx_ip_parse("10.0.0.1", &want);
+	CU_ASSERT_TRUE(nd_snoop(f, arp_request(f, "10.0.0.1", "10.0.0.99"), &ip, mac));
+	CU_ASSERT_TRUE(vx_ip_eq(&ip, &want));
+	CU_ASSERT_EQUAL(memcmp(mac, vm_mac, 6), 0);
+	CU_ASSERT_TRUE(nd_snoop(f, arp_request(f, "10.0.0.1", "10.0.0.1"), &ip, mac)); /* GARP */
+	CU_ASSERT_FALSE(nd_snoop(f, arp_request(f, "0.0.0.0", "10.0.0.1"), &ip, mac)); /* probe */
+	vx_ip_parse("fd00::1", &want);
+	CU_ASSERT_TRUE(nd_snoop(f, neighbor_solicit(f, "fd00::1", "fd00::99"), &ip, mac));
+	CU_ASSERT_TRUE(vx_ip_eq(&ip, &want));
+	CU_ASSERT_FALSE(nd_snoop(f, neighbor_solicit(f, "::", "fd00::99"), &ip, mac)); /* DAD */
+}
+
+static void test_snoop_takes_target_of_na(void)
+{
+	uint8_t f[96], mac[6];
+	struct vx_ip ip, want;
+	uint32_t len = neighbor_solicit(f, "fd00::1", "fd00::99");
+
+	/* the NA vxswd itself would send is a fine NA to snoop */
+	nd_reply_in_place(f, len, sizeof(f), ND_NEIGHBOR_SOLICIT, far_mac);
+	vx_ip_parse("fd00::99", &want);
+	CU_ASSERT_TRUE(nd_snoop(f, 86, &ip, mac));
+	CU_ASSERT_TRUE(vx_ip_eq(&ip, &want));
+	CU_ASSERT_EQUAL(memcmp(mac, far_mac, 6), 0);
+	for (uint32_t cut = 0; cut < 78; cut++)
+		CU_ASSERT_FALSE(nd_snoop(f, cut, &ip, mac));
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("nd_proxy", NULL, NULL);
@@ -204,5 +237,7 @@ int cu_register(void)
 	CU_ADD(s, test_truncated_requests_are_never_recognised);
 	CU_ADD(s, test_table_finds_entries_per_bridge_domain);
 	CU_ADD(s, test_table_of_many_entries_finds_every_one);
+	CU_ADD(s, test_snoop_takes_sender_of_arp_and_source_of_ns);
+	CU_ADD(s, test_snoop_takes_target_of_na);
 	return CU_get_error();
 }

@@ -1,0 +1,47 @@
+/* ctrl_evpn: the EVPN agent (bgp-evpn/) wired to the switch's tables.
+ *
+ * With evpn/enabled, every VNI gets a kernel shadow for FRR. Local MAC
+ * changes of the FDB and MAC/IPs snooped from the VMs' ARP/ND go out to the
+ * agent (FRR advertises them); remote MACs, flood lists and MAC/IPs come back
+ * as FDB_KIND_EVPN entries, per-VNI flood-list additions and the ARP/ND
+ * suppression table. Control thread only; everything is a no-op when EVPN is
+ * off.
+ */
+#ifndef CTRL_EVPN_H
+#define CTRL_EVPN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fdb.h"
+#include "nd_proxy.h"
+#include "vx_addr.h"
+
+struct dp_ctrl;
+struct dp_build_input;
+
+/** Create the agent and the shadows of the configured VNIs. */
+int ctrl_evpn_init(struct dp_ctrl *c, char *msg, unsigned msglen);
+void ctrl_evpn_fini(struct dp_ctrl *c);
+int ctrl_evpn_fd(const struct dp_ctrl *c);
+void ctrl_evpn_poll(struct dp_ctrl *c, uint64_t now_ns);
+/** Follow the config after ctrl_apply(): VNIs and VM ports added/removed. */
+void ctrl_evpn_sync(struct dp_ctrl *c);
+/** An FDB change (the dp_ctrl fdb hook): local MACs to the agent. */
+void ctrl_evpn_fdb_changed(struct dp_ctrl *c, fdb_key_t key, const struct fdb_result *now,
+			   const struct fdb_result *before);
+/** A MAC/IP snooped on local port `port` in bridge domain bd. */
+void ctrl_evpn_neigh_seen(struct dp_ctrl *c, uint16_t bd, uint16_t port, const struct vx_ip *ip,
+			  const uint8_t mac[6]);
+/** Fill the EVPN parts of a snapshot: flood-list additions and the ND table. */
+void ctrl_evpn_build_input(struct dp_ctrl *c, struct dp_build_input *in);
+/** For show: one line of status. */
+void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len);
+struct evpn_mac_view;
+struct evpn_neigh_view;
+/** For show: visit the agent's MACs and MAC/IPs (either visitor may be NULL). */
+void ctrl_evpn_show(struct dp_ctrl *c,
+		    int (*mac)(void *arg, const struct evpn_mac_view *v, const char *port),
+		    int (*neigh)(void *arg, const struct evpn_neigh_view *v), void *arg);
+
+#endif
