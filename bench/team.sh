@@ -46,21 +46,26 @@ if [ "${1:-}" != --one ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "bench/team.sh: needs root (network namespaces)" >&2; exit 1; }
 	"$ROOT/scripts/build.sh" || { echo "bench/team.sh: build failed" >&2; exit 1; }
 	res=$(mktemp /tmp/vxtb-results.XXXXXX)
+	# Others may rebuild build/ meanwhile: run a copy of the binaries just built.
+	bindir=$(mktemp -d /tmp/vxtb-bin.XXXXXX)
+	cp "$ROOT/build/vxswd/vxswd" "$ROOT/build/vxswctl/vxswctl" "$bindir/" || exit 1
+	export VXSWD="$bindir/vxswd" VXSWCTL="$bindir/vxswctl"
 	t_all=$SECONDS
 	for p in "${parts[@]}"; do
 		echo "== $p"
 		TRIALS=$TRIALS timeout -k 10 600 bash "$0" --one "$p" 2>&1 | tee -a "$res" | grep -v '^RESULT' | sed 's/^/   /'
+		[ "${PIPESTATUS[0]}" -eq 0 ] || echo "RESULT failed $p" >>"$res"
 	done
 	elapsed=$((SECONDS - t_all))
 	table=$($PY "$HERE/team/report.py" "$res" "$elapsed" "bench/team.sh $*" "${parts[*]}" "$TRIALS") || {
-		echo "bench/team.sh: no report" >&2; rm -f "$res"; exit 1; }
+		echo "bench/team.sh: no report" >&2; rm -rf "$res" "$bindir"; exit 1; }
 	echo
 	echo "$table"
 	if [ "$DOC" = 1 ]; then
 		$PY "$HERE/team/report.py" --doc "$ROOT/docs/PERFORMANCE.md" <<<"$table" &&
 			echo "(docs/PERFORMANCE.md: team-bench region rewritten)"
 	fi
-	rm -f "$res"
+	rm -rf "$res" "$bindir"
 	exit 0
 fi
 

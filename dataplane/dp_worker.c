@@ -334,8 +334,8 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 		}
 		if (vlan != 0 || p->trunk)
 			vlan_strip(m);
-		skey[k] = fdb_key(bd, eth_src(m));
-		dkey[k] = fdb_key(bd, eth_dst(m));
+		skey[k] = fdb_key_at(bd, eth_src(m));
+		dkey[k] = fdb_key_at(bd, eth_dst(m));
 		bds[k] = bd;
 		ok[k++] = m;
 	}
@@ -465,8 +465,8 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
 		c->st->bd[bd].decap++;
 		vtep[k] = info.outer_src;
-		skey[k] = fdb_key(bd, eth_src(m));
-		dkey[k] = fdb_key(bd, eth_dst(m));
+		skey[k] = fdb_key_at(bd, eth_src(m));
+		dkey[k] = fdb_key_at(bd, eth_dst(m));
 		bds[k] = bd;
 		ok[k++] = m;
 	}

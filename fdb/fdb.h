@@ -45,6 +45,18 @@ static inline fdb_key_t fdb_key(uint16_t bd, const uint8_t mac[6])
 	       ((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) | ((uint64_t)mac[4] << 8) |
 	       (uint64_t)mac[5];
 }
+/** fdb_key() for a MAC inside a frame, with one 8-byte load: the two bytes
+ *  after the MAC must be readable (true for both MACs of an Ethernet header). */
+static inline fdb_key_t fdb_key_at(uint16_t bd, const uint8_t *mac)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, mac, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return ((uint64_t)bd << 48) | (v >> 16);
+}
 static inline uint16_t fdb_key_bd(fdb_key_t k) { return (uint16_t)(k >> 48); }
 static inline void fdb_key_mac(fdb_key_t k, uint8_t mac[6])
 {

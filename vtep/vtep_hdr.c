@@ -235,6 +235,8 @@ int vtep_rewrite_init(struct vtep_rewrite *rw, const struct vtep_rewrite_params 
 		memcpy(&ip->src_addr, p->src_ip.a, 4);
 		memcpy(&ip->dst_addr, p->dst_ip.a, 4);
 		rw->len = VTEP_OUTER_LEN_V4;
+		for (unsigned i = 0; i < IP4_LEN; i += 2)
+			rw->ip4_sum += rd16(h + ETH_LEN + i);
 	} else {
 		struct rte_ipv6_hdr *ip6 = (void *)(h + ETH_LEN);
 
@@ -268,9 +270,16 @@ void vtep_encap(uint8_t *out, const struct vtep_rewrite *rw, uint32_t vni,
 	if (rw->af == AF_INET) {
 		struct rte_ipv4_hdr *ip = (void *)(out + ETH_LEN);
 
-		/* The template's header and UDP checksums are 0: UDP stays 0 (RFC 7348). */
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(IP4_LEN + udp_len));
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		uint16_t total = (uint16_t)(IP4_LEN + udp_len);
+		uint32_t sum = rw->ip4_sum + total;
+
+		/* The template's header and UDP checksums are 0: UDP stays 0 (RFC 7348).
+		 * The header checksum: the template's sum plus the one word that
+		 * changes per packet, folded (RFC 1071). */
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		ip->total_length = rte_cpu_to_be_16(total);
+		ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 	} else {
 		struct rte_ipv6_hdr *ip6 = (void *)(out + ETH_LEN);
 

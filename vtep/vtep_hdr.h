@@ -108,6 +108,10 @@ struct vtep_rewrite {
 	uint8_t hdr[VTEP_OUTER_LEN_MAX]; /**< Eth/IP/UDP/VXLAN, lengths/VNI/sport zero */
 	uint8_t len;   /**< VTEP_OUTER_LEN_V4 or VTEP_OUTER_LEN_V6 */
 	uint8_t af;    /**< AF_INET or AF_INET6 */
+	/** IPv4: ones-complement sum of the template's header words (total
+	 *  length 0), so a packet's header checksum costs one add, not a pass
+	 *  over the header. */
+	uint32_t ip4_sum;
 };
 
 /** Parameters of a rewrite. Addresses must be of the same family. */

@@ -137,6 +137,10 @@ def report(path, elapsed, command, parts, trials):
                 "kernel's veth work; a team costs one more send system call per burst and "
                 "splits bursts. It says nothing about a team's capacity on NICs, where the "
                 "point of a team is the second link's bandwidth.", ""]
+    failed = [r[1] for r in rows if r[0] == "failed"]
+    if failed:
+        out += ["**Parts that did not complete:** %s (their figures are missing or partial)."
+                % ", ".join(failed), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -772,12 +772,22 @@ static void test_readers_see_only_values_written_for_their_key_during_writes(voi
 	fdb_destroy(c.t);
 }
 
+static void test_key_at_frame_equals_key_of_mac(void)
+{
+	const uint8_t hdr[14] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, 0xfe, 0xdc,
+				  0xba, 0x98, 0x76, 0x54, 0x08, 0x00 };
+
+	CU_ASSERT_EQUAL(fdb_key_at(7, hdr), fdb_key(7, hdr));         /* destination */
+	CU_ASSERT_EQUAL(fdb_key_at(4095, hdr + 6), fdb_key(4095, hdr + 6)); /* source */
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("fdb", NULL, NULL);
 
 	if (s == NULL)
 		return CU_get_error();
+	CU_ADD(s, test_key_at_frame_equals_key_of_mac);
 	CU_ADD(s, test_key_packs_bd_and_mac_and_round_trips);
 	CU_ADD(s, test_kind_and_result_names_are_stable);
 	CU_ADD(s, test_create_rejects_zero_and_oversized_tables);

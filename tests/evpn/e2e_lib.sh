@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# The vxswd + FRR EVPN rig, shared by tests/evpn/e2e.sh and bench/evpn.sh (source it after
+# tests/lib/netns.sh and netns_init).
+#
+#   vm1 (eth0 VM1_MAC 10.100.0.1 fd00:100::1) ─veth vm1p─┐
+#   hv : vxswd (vm1 af_packet, up0 af_packet uplink, host tap vxsw0 = 10.0.0.1/24, the VTEP)
+#        + FRR zebra/bgpd (-N), which sees vxswd's shadow br100/vxlan100/ev100p*
+#        └─ up0 ══ underlay veth ══ eth0 (10.0.0.2/24) ─ tor
+#   tor: FRR + kernel VTEP vxlan100 (local 10.0.0.2, nolearning; port learning off,
+#        neigh_suppress on) in br100, with rh0 ─veth─ eth0 of rhost (RH_MAC 10.100.0.3 fd00:100::3)
+#   eBGP 65001 (hv, over vxsw0 -> vxswd -> up0) <-> 65002 (tor), l2vpn evpn advertise-all-vni.
+#
+# The VTEPs are the underlay addresses themselves (connected /24): the path between them
+# needs no route from FRR, so stopping FRR on hv does not take the tunnel's next hop away.
+#
+# e2e_topo                  namespaces, veths, the ToR's VTEP and rhost
+# e2e_conf FILE [AGING]     vxswd's config (evpn on, VNI 100, empty flood list)
+# e2e_vxswd [AGING]         start vxswd in hv and put 10.0.0.1/24 on vxsw0
+# e2e_frr_conf              FRR config files for hv and tor
+# frr_start NS DAEMON / frr_stop NS DAEMON / frr_up NS / frr_down NS
+# vty NS ARGS...            vtysh -N <ns> ARGS
+# e2e_bgp_up [TIMEOUT]      wait for the session (seen from hv)
+# fdb_kind MAC              vxswd's FDB entry for MAC in VNI 100: "kind dest" or nothing
+
+FRR=${FRR:-/usr/lib/frr}
+PY=${PY:-/usr/bin/python3}
+HV_IP=10.0.0.1
+TOR_IP=10.0.0.2
+VM1_MAC=02:00:00:00:01:01
+RH_MAC=02:00:00:00:01:03
+VM1_IP=10.100.0.1
+RH_IP=10.100.0.3
+VM1_IP6=fd00:100::1
+RH_IP6=fd00:100::3
+
+e2e_topo() {
+	local ns
+	for ns in hv vm1 tor rhost; do ns_add "$ns" || return 1; done
+	HV=$(ns_name hv) TOR=$(ns_name tor)
+	veth_pair vm1p hv eth0 vm1 b || return 1
+	veth_pair up0 hv eth0 tor || return 1
+	veth_pair rh0 tor eth0 rhost b || return 1
+	nsx vm1 ip link set eth0 address $VM1_MAC
+	nsx rhost ip link set eth0 address $RH_MAC
+	nsx vm1 ip addr add $VM1_IP/24 dev eth0
+	nsx vm1 ip -6 addr add $VM1_IP6/64 dev eth0 nodad
+	nsx rhost ip addr add $RH_IP/24 dev eth0
+	nsx rhost ip -6 addr add $RH_IP6/64 dev eth0 nodad
+	nsx tor ip addr add $TOR_IP/24 dev eth0
+	nsx tor ip link add br100 type bridge
+	nsx tor ip link set br100 addrgenmode none
+	nsx tor ip link add vxlan100 type vxlan id 100 local $TOR_IP dstport 4789 nolearning || return 1
+	nsx tor ip link set vxlan100 master br100
+	nsx tor bridge link set dev vxlan100 learning off neigh_suppress on
+	nsx tor ip link set rh0 master br100
+	nsx tor ip link set vxlan100 up
+	nsx tor ip link set br100 up
+}
+
+e2e_conf() { # FILE [AGING]
+	cat >"$1" <<EOF
+{
+  "vxsw:vxsw": {
+    "global": { "workers": 1, "fdb-max-entries": 65536, "fdb-aging-time": ${2:-300} },
+    "vtep": { "local-ipv4": "$HV_IP" },
+    "port": [
+      { "name": "vm1", "devargs": "net_af_packet0,iface=vm1p", "role": "vm", "access-vni": 100 },
+      { "name": "up0", "devargs": "net_af_packet1,iface=up0", "role": "uplink" },
+      { "name": "host", "devargs": "net_tap0,iface=vxsw0", "role": "host" }
+    ],
+    "vni": [ { "id": 100 } ],
+    "evpn": { "enabled": true, "frr-rundir": "/run/frr/$HV", "grace-period": ${E2E_GRACE:-60} }
+  }
+}
+EOF
+}
+
+e2e_vxswd() { # [AGING]
+	e2e_conf "$NS_TMP/vxswd.json" "${1:-300}"
+	start_vxswd hv "$NS_TMP/vxswd.json" "$NS_TMP/vxswd.log" ${E2E_VXSWD_ARGS:-} || return 1
+	nsx hv ip addr add $HV_IP/24 dev vxsw0 && nsx hv ip link set vxsw0 up
+}
+
+E2E_FRR_EXTRA=${E2E_FRR_EXTRA:-}
+e2e_frr_conf() {
+	CONF=$NS_TMP/frr
+	mkdir -p "$CONF"
+	chmod 711 "$NS_TMP"
+	_frr_conf hv 65001 $TOR_IP $HV_IP
+	_frr_conf tor 65002 $HV_IP $TOR_IP
+	chown -R frr:frr "$CONF"
+	local n
+	for n in "$HV" "$TOR"; do
+		mkdir -p "/run/frr/$n" && chown frr:frr "/run/frr/$n"
+		cleanup_add_cmd "rm -rf /run/frr/$n"
+	done
+}
+
+_frr_conf() { # name as neighbour router-id
+	cat >"$CONF/$1.bgpd.conf" <<EOF
+frr defaults datacenter
+hostname $1
+router bgp $2
+ bgp router-id $4
+ no bgp ebgp-requires-policy
+ bgp graceful-restart
+ timers bgp 3 9
+ neighbor $3 remote-as external
+ neighbor $3 timers connect 1
+ neighbor $3 advertisement-interval 0
+$E2E_FRR_EXTRA
+ address-family l2vpn evpn
+  neighbor $3 activate
+  advertise-all-vni
+ exit-address-family
+EOF
+	printf 'hostname %s\nzebra work-queue 1\n' "$1" >"$CONF/$1.zebra.conf"
+}
+
+declare -A FRR_PID
+frr_start() { # short-ns daemon
+	local n=$1 d=$2 full
+	full=$(ns_name "$1")
+	ns_bg "$n" "$CONF/$n.$d.log.$SECONDS" $FRR/$d -N "$full" -f "$CONF/$n.$d.conf" \
+		-i "/run/frr/$full/$d.pid" -P 0
+	FRR_PID[$n.$d]=$NS_BG_PID
+}
+frr_stop() { # short-ns daemon: TERM and wait (ours, by PID)
+	local pid=${FRR_PID[$1.$2]:-} i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	FRR_PID[$1.$2]=
+}
+frr_up() { frr_start "$1" zebra; frr_start "$1" bgpd; }
+frr_down() { frr_stop "$1" bgpd; frr_stop "$1" zebra; }
+vty() { local n=$1; shift; vtysh -N "$(ns_name "$n")" "$@" 2>/dev/null; }
+
+e2e_bgp_up() {
+	wait_for "vty hv -c 'show bgp summary json' | grep -q '\"state\":\"Established\"'" "${1:-30}"
+}
+
+# vxswd's FDB entry of MAC in VNI 100 as "kind dest", nothing if absent.
+fdb_kind() {
+	vxctl show fdb --json 2>/dev/null | $PY -c '
+import json, sys
+mac = sys.argv[1].lower()
+d = json.load(sys.stdin)
+def walk(o):
+    if isinstance(o, dict):
+        if str(o.get("mac", "")).lower() == mac and str(o.get("vni", "100")) == "100":
+            print(o.get("kind", "?"), o.get("dest", o.get("remote-vtep", o.get("port", "?"))))
+            sys.exit(0)
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+walk(d)' "$1"
+}
