@@ -17,7 +17,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vxswctl [--socket PATH] COMMAND [--json]\n"
-		"  show ports|vni|fdb|vtep|counters|drops|config [--json]\n"
+		"  show ports|vni|fdb [vni ID]|vtep|team [NAME]|team-members|evpn|counters|drops|config [--json]\n"
 		"  add vni ID [learning on|off] [mac-limit N]     del vni ID\n"
 		"  set port NAME access-vni ID\n"
 		"  add port NAME vlan VID vni ID                  del port NAME vlan VID\n"

@@ -319,6 +319,13 @@ int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 	if (strcmp(argv[0], "show") == 0 && argc == 3 && strcmp(argv[1], "team") == 0)
 		return show_parts(c, (const char *const[]){ "team", "team-members", NULL }, argv[2],
 				  json, reply);
+	if (strcmp(argv[0], "show") == 0 && argc == 4 && strcmp(argv[1], "fdb") == 0 &&
+	    strcmp(argv[2], "vni") == 0) {
+		uint32_t vni;
+		if (parse_u32(argv[3], &vni) != 0 || vni == 0)
+			return reply_msg(reply, -1, "usage: show fdb [vni ID]\n");
+		return ctl_show(c, "fdb", argv[3], json, reply);
+	}
 	if (strcmp(argv[0], "show") == 0 && argc == 2 && strcmp(argv[1], "evpn") == 0)
 		return show_parts(c, (const char *const[]){ "evpn", "evpn-mac", "evpn-neigh", NULL },
 				  NULL, json, reply);

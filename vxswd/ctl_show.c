@@ -78,10 +78,14 @@ static void show_vni(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lc
 	}
 }
 
+#define FDB_SHOW_MAX 10000u
+
 struct fdb_show {
 	struct dp_ctrl *c;
 	struct cfg_state *st;
 	uint32_t now;
+	uint32_t vni;    /**< 0 = all */
+	uint32_t shown;
 };
 
 static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
@@ -94,6 +98,11 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 	char m[18], b[24], ip[VX_IP_STRLEN];
 	uint32_t vni = bd < FDB_BD_MAX ? c->bd_vni[bd] : 0;
 
+	if (fs->vni != 0 && vni != fs->vni)
+		return 0;
+	if (fs->shown == FDB_SHOW_MAX)
+		return 1; /* enough: the rest is counted, not listed */
+	fs->shown++;
 	fdb_key_mac(e->key, mac);
 	vx_mac_str(mac, m, sizeof(m));
 #define E(v, leaf) S(v, "/vxsw:state/fdb/entry[vni='%u'][mac='%s']/" leaf, vni, m)
@@ -109,9 +118,9 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 	return 0;
 }
 
-static void show_fdb(struct dp_ctrl *c, struct cfg_state *st)
+static void show_fdb(struct dp_ctrl *c, struct cfg_state *st, uint32_t vni)
 {
-	struct fdb_show fs = { .c = c, .st = st, .now = vx_now_s() };
+	struct fdb_show fs = { .c = c, .st = st, .now = vx_now_s(), .vni = vni };
 	struct fdb_stats s;
 	char b[24];
 
@@ -119,6 +128,7 @@ static void show_fdb(struct dp_ctrl *c, struct cfg_state *st)
 	S(u64s(b, s.entries), "/vxsw:state/fdb/entries");
 	S(u64s(b, s.max_entries), "/vxsw:state/fdb/max-entries");
 	fdb_walk(c->fdb, show_fdb_entry, &fs);
+	S(u64s(b, fs.shown), "/vxsw:state/fdb/shown");
 }
 
 static void show_vtep(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
@@ -364,7 +374,7 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 	switch (v) {
 	case 0: show_ports(c, st, t); break;
 	case 1: show_vni(c, st, t); break;
-	case 2: show_fdb(c, st); break;
+	case 2: show_fdb(c, st, arg ? (uint32_t)strtoul(arg, NULL, 10) : 0); break;
 	case 3: show_vtep(c, st, t); break;
 	case 4: show_counters(c, st, t); break;
 	case 5: show_drops(st, t); break;
@@ -397,8 +407,12 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 		struct fdb_stats s;
 		char *withsum = NULL;
 		fdb_get_stats(c->fdb, &s);
-		if (asprintf(&withsum, "%s%u entries (max %u)\n", *reply, s.entries,
-			     s.max_entries) >= 0) {
+		unsigned shown = 0;
+		for (const char *p = *reply; (p = strchr(p, '\n')) != NULL; p++)
+			shown++;
+		if (asprintf(&withsum, "%s%u entries (max %u)%s\n", *reply, s.entries, s.max_entries,
+			     shown > FDB_SHOW_MAX && s.entries > FDB_SHOW_MAX
+				     ? ", first 10000 listed: narrow with a VNI" : "") >= 0) {
 			free(*reply);
 			*reply = withsum;
 		}
