@@ -237,8 +237,16 @@ static void update_active(struct dp_ctrl *c, uint16_t ti, uint64_t now_ns, const
 	if (mask == t->active_mask)
 		return;
 	VX_INFO("team %s: active members 0x%x -> 0x%x (%s)", t->name, t->active_mask, mask, why);
-	if (t->mode != CFG_TEAM_LACP && ti == c->underlay_team && t->active_mask != 0)
-		notify_switches(c, t, mask & ~t->active_mask);
+	if (t->mode != CFG_TEAM_LACP && ti == c->underlay_team && t->active_mask != 0) {
+		/* Newly active members must be announced. In the balance modes the
+		 * members share the VTEP's MAC, so when one fails the switch may still
+		 * point that MAC at the dead port: announce on every survivor. */
+		uint32_t announce = mask & ~t->active_mask;
+		if ((t->mode == CFG_TEAM_BALANCE_VM_PORT || t->mode == CFG_TEAM_BALANCE_SRC_MAC) &&
+		    (t->active_mask & ~mask) != 0)
+			announce = mask;
+		notify_switches(c, t, announce);
+	}
 	t->active_mask = mask;
 	t->changed_ns = now_ns;
 	t->why = why;

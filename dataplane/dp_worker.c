@@ -8,6 +8,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
@@ -305,6 +306,36 @@ static bool suppress(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t b
 	return true;
 }
 
+/*
+ * A guest's vNIC (virtio over vhost-user) may hand over a frame whose TCP/UDP
+ * checksum it left for "the NIC" to finish (the mbuf asks for L4 checksum
+ * offload, l2_len/l3_len set, the field holding the pseudo-header sum). A
+ * VXLAN tunnel has no NIC to finish it, so finish it here, in software.
+ * Returns false if the frame is not what the flags say.
+ */
+static bool finish_l4_cksum(struct rte_mbuf *m)
+{
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m), off = m->l2_len + m->l3_len;
+	uint16_t *field;
+
+	m->ol_flags &= ~(RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_IP_CKSUM);
+	if (m->nb_segs != 1 || m->l2_len < 14 || off + 8 > len ||
+	    (l4 != RTE_MBUF_F_TX_TCP_CKSUM && l4 != RTE_MBUF_F_TX_UDP_CKSUM) ||
+	    (l4 == RTE_MBUF_F_TX_TCP_CKSUM && off + 20 > len))
+		return false;
+	field = (uint16_t *)(p + off + (l4 == RTE_MBUF_F_TX_TCP_CKSUM ? 16 : 6));
+	*field = 0;
+	if ((p[m->l2_len] >> 4) == 4 && m->l3_len >= 20)
+		*field = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)(p + m->l2_len), p + off);
+	else if ((p[m->l2_len] >> 4) == 6 && m->l3_len >= 40)
+		*field = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)(p + m->l2_len), p + off);
+	else
+		return false;
+	return true;
+}
+
 static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_port *p = &c->s->ports[pi];
@@ -332,8 +363,16 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			drop(c, m, why[err]);
 			continue;
 		}
-		if (vlan != 0 || p->trunk)
+		if (vlan != 0 || p->trunk) {
 			vlan_strip(m);
+			if (m->l2_len >= 18)
+				m->l2_len -= 4; /* offload offsets follow the frame */
+		}
+		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_BAD_OFFLOAD);
+			continue;
+		}
 		skey[k] = fdb_key_at(bd, eth_src(m));
 		dkey[k] = fdb_key_at(bd, eth_dst(m));
 		bds[k] = bd;

@@ -276,28 +276,6 @@ static int change(struct dp_ctrl *c, int argc, char **argv, char **reply)
 	return rc == 0 ? reply_msg(reply, 0, "applied\n") : reply_msg(reply, -1, "%s\n", err);
 }
 
-/* Several views one after the other (tables separated by a blank line). */
-static int show_parts(struct dp_ctrl *c, const char *const *parts, const char *arg, bool json,
-		      char **reply)
-{
-	char *all = strdup(""), *one = NULL, *joined = NULL;
-
-	for (; *parts != NULL && all != NULL; parts++) {
-		if (ctl_show(c, *parts, arg, json, &one) != 0) {
-			free(all);
-			*reply = one;
-			return -1;
-		}
-		if (asprintf(&joined, "%s%s%s", all, all[0] && !json ? "\n" : "", one) < 0)
-			joined = NULL;
-		free(all);
-		free(one);
-		all = joined;
-	}
-	*reply = all;
-	return all != NULL ? 0 : -1;
-}
-
 int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 {
 	struct dp_ctrl *c = arg;
@@ -317,20 +295,20 @@ int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 		return *reply != NULL ? 0 : reply_msg(reply, -1, "cannot print config\n");
 	}
 	if (strcmp(argv[0], "show") == 0 && argc == 3 && strcmp(argv[1], "team") == 0)
-		return show_parts(c, (const char *const[]){ "team", "team-members", NULL }, argv[2],
-				  json, reply);
+		return ctl_show(c, (const char *const[]){ "team", "team-members", NULL }, argv[2],
+				json, reply);
 	if (strcmp(argv[0], "show") == 0 && argc == 4 && strcmp(argv[1], "fdb") == 0 &&
 	    strcmp(argv[2], "vni") == 0) {
 		uint32_t vni;
 		if (parse_u32(argv[3], &vni) != 0 || vni == 0)
 			return reply_msg(reply, -1, "usage: show fdb [vni ID]\n");
-		return ctl_show(c, "fdb", argv[3], json, reply);
+		return ctl_show(c, (const char *const[]){ "fdb", NULL }, argv[3], json, reply);
 	}
 	if (strcmp(argv[0], "show") == 0 && argc == 2 && strcmp(argv[1], "evpn") == 0)
-		return show_parts(c, (const char *const[]){ "evpn", "evpn-mac", "evpn-neigh", NULL },
-				  NULL, json, reply);
+		return ctl_show(c, (const char *const[]){ "evpn", "evpn-mac", "evpn-neigh", NULL },
+				NULL, json, reply);
 	if (strcmp(argv[0], "show") == 0 && argc == 2)
-		return ctl_show(c, argv[1], NULL, json, reply);
+		return ctl_show(c, (const char *const[]){ argv[1], NULL }, NULL, json, reply);
 	if (strcmp(argv[0], "clear") == 0 && argc == 2 && strcmp(argv[1], "counters") == 0) {
 		dp_stats_clear(&c->dp);
 		return reply_msg(reply, 0, "counters cleared\n");

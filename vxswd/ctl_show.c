@@ -339,39 +339,35 @@ static void show_drops(struct cfg_state *st, const struct dp_lcore_stats *t)
 			  dp_drop_name((enum dp_drop)d));
 }
 
-int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, char **reply)
-{
-	static const struct {
-		const char *what, *list, *subtree;
-	} views[] = {
-		{ "ports", "/vxsw:state/port", "/vxsw:state/port" },
-		{ "vni", "/vxsw:state/vni", "/vxsw:state/vni" },
-		{ "fdb", "/vxsw:state/fdb/entry", "/vxsw:state/fdb" },
-		{ "vtep", "/vxsw:state/vtep/remote", "/vxsw:state/vtep" },
-		{ "counters", "/vxsw:state/counter", "/vxsw:state/counter" },
-		{ "drops", "/vxsw:state/drop", "/vxsw:state/drop" },
-		{ "team", "/vxsw:state/team", "/vxsw:state/team" },
-		{ "team-members", "/vxsw:state/team-member", "/vxsw:state/team-member" },
-		{ "evpn", "/vxsw:state/evpn", "/vxsw:state/evpn" },
-		{ "evpn-mac", "/vxsw:state/evpn-mac", "/vxsw:state/evpn-mac" },
-		{ "evpn-neigh", "/vxsw:state/evpn-neigh", "/vxsw:state/evpn-neigh" },
-	};
-	struct dp_lcore_stats *t = malloc(sizeof(*t));
-	struct cfg_state *st = cfg_state_new();
-	unsigned v;
-	int rc = 0;
+static const struct view {
+	const char *what, *list, *subtree;
+} views[] = {
+	{ "ports", "/vxsw:state/port", "/vxsw:state/port" },
+	{ "vni", "/vxsw:state/vni", "/vxsw:state/vni" },
+	{ "fdb", "/vxsw:state/fdb/entry", "/vxsw:state/fdb" },
+	{ "vtep", "/vxsw:state/vtep/remote", "/vxsw:state/vtep" },
+	{ "counters", "/vxsw:state/counter", "/vxsw:state/counter" },
+	{ "drops", "/vxsw:state/drop", "/vxsw:state/drop" },
+	{ "team", "/vxsw:state/team", "/vxsw:state/team" },
+	{ "team-members", "/vxsw:state/team-member", "/vxsw:state/team-member" },
+	{ "evpn", NULL, "/vxsw:state/evpn" },
+	{ "evpn-mac", "/vxsw:state/evpn-mac", "/vxsw:state/evpn-mac" },
+	{ "evpn-neigh", "/vxsw:state/evpn-neigh", "/vxsw:state/evpn-neigh" },
+};
+#define N_VIEWS (sizeof(views) / sizeof(views[0]))
 
-	for (v = 0; v < sizeof(views) / sizeof(views[0]); v++)
+static const struct view *find_view(const char *what)
+{
+	for (unsigned v = 0; v < N_VIEWS; v++)
 		if (strcmp(views[v].what, what) == 0)
-			break;
-	if (t == NULL || st == NULL || v == sizeof(views) / sizeof(views[0])) {
-		*reply = strdup(t == NULL || st == NULL ? "out of memory\n"
-							: "show what? ports|vni|fdb|vtep|team|counters|drops|config\n");
-		rc = -1;
-		goto out;
-	}
-	dp_stats_read(&c->dp, t);
-	switch (v) {
+			return &views[v];
+	return NULL;
+}
+
+static void fill(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t,
+		 const struct view *v, const char *arg)
+{
+	switch (v - views) {
 	case 0: show_ports(c, st, t); break;
 	case 1: show_vni(c, st, t); break;
 	case 2: show_fdb(c, st, arg ? (uint32_t)strtoul(arg, NULL, 10) : 0); break;
@@ -380,44 +376,92 @@ int ctl_show(struct dp_ctrl *c, const char *what, const char *arg, bool json, ch
 	case 5: show_drops(st, t); break;
 	case 6: show_team(c, st, t, arg, false); break;
 	case 7: show_team(c, st, t, arg, true); break;
-	default: show_evpn(c, st, t, views[v].what); break;
+	default: show_evpn(c, st, t, v->what); break;
 	}
-	if (cfg_state_errmsg(st)[0] != '\0') {
-		char *m = NULL;
-		if (asprintf(&m, "internal error building state: %s\n", cfg_state_errmsg(st)) < 0)
-			m = NULL;
-		*reply = m;
-		rc = -1;
-		goto out;
-	}
-	if (!json && strcmp(views[v].what, "evpn") == 0) {
-		/* a container, not a list: one "leaf: value" line each */
+}
+
+/* The text of one view: an aligned table, with what a table cannot say. */
+static char *view_text(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t,
+		       const struct view *v)
+{
+	char *text = NULL;
+
+	if (v->list == NULL) {
+		/* the EVPN container: one "leaf: value" line each */
 		char status[256];
 		ctrl_evpn_status(c, status, sizeof(status));
-		if (asprintf(reply, "status: %s\narp-nd-suppressed: %llu\nneigh-snooped: %llu\n",
+		if (asprintf(&text, "status: %s\narp-nd-suppressed: %llu\nneigh-snooped: %llu\n",
 			     status, (unsigned long long)t->nd_suppressed,
 			     (unsigned long long)t->nd_snooped) < 0)
-			*reply = NULL;
-	} else {
-		*reply = json ? cfg_state_json(st, views[v].subtree)
-			      : cfg_state_table(st, views[v].list);
+			text = NULL;
+		return text;
 	}
-	if (!json && v == 2 && *reply != NULL) {
-		/* One summary line under the FDB table. */
+	text = cfg_state_table(st, v->list);
+	if (text != NULL && strcmp(v->what, "fdb") == 0) {
+		/* one summary line under the FDB table */
 		struct fdb_stats s;
 		char *withsum = NULL;
+		unsigned lines = 0;
+
 		fdb_get_stats(c->fdb, &s);
-		unsigned shown = 0;
-		for (const char *p = *reply; (p = strchr(p, '\n')) != NULL; p++)
-			shown++;
-		if (asprintf(&withsum, "%s%u entries (max %u)%s\n", *reply, s.entries, s.max_entries,
-			     shown > FDB_SHOW_MAX && s.entries > FDB_SHOW_MAX
+		for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
+			lines++;
+		if (asprintf(&withsum, "%s%u entries (max %u)%s\n", text, s.entries, s.max_entries,
+			     lines > FDB_SHOW_MAX && s.entries > FDB_SHOW_MAX
 				     ? ", first 10000 listed: narrow with a VNI" : "") >= 0) {
-			free(*reply);
-			*reply = withsum;
+			free(text);
+			text = withsum;
 		}
 	}
-out:
+	return text;
+}
+
+int ctl_show(struct dp_ctrl *c, const char *const *parts, const char *arg, bool json, char **reply)
+{
+	struct dp_lcore_stats *t = malloc(sizeof(*t));
+	struct cfg_state *st = cfg_state_new();
+	const struct view *one = NULL;
+	char *out = NULL;
+	int rc = -1;
+
+	*reply = NULL;
+	if (t == NULL || st == NULL) {
+		*reply = strdup("out of memory\n");
+		goto done;
+	}
+	dp_stats_read(&c->dp, t);
+	for (const char *const *p = parts; *p != NULL; p++) {
+		const struct view *v = find_view(*p);
+		if (v == NULL) {
+			*reply = strdup("show what? ports|vni|fdb|vtep|team|team-members|evpn|counters|"
+					"drops|config\n");
+			goto done;
+		}
+		fill(c, st, t, v, arg);
+		one = p == parts ? v : NULL;
+	}
+	if (cfg_state_errmsg(st)[0] != '\0') {
+		if (asprintf(reply, "internal error building state: %s\n", cfg_state_errmsg(st)) < 0)
+			*reply = NULL;
+		goto done;
+	}
+	if (json) {
+		/* one document: the view's subtree, or everything filled */
+		out = cfg_state_json(st, one != NULL ? one->subtree : NULL);
+	} else {
+		out = strdup("");
+		for (const char *const *p = parts; *p != NULL && out != NULL; p++) {
+			char *text = view_text(c, st, t, find_view(*p)), *joined = NULL;
+			if (text != NULL && asprintf(&joined, "%s%s%s", out, out[0] ? "\n" : "", text) < 0)
+				joined = NULL;
+			free(text);
+			free(out);
+			out = joined;
+		}
+	}
+	*reply = out;
+	rc = out != NULL ? 0 : -1;
+done:
 	cfg_state_free(st);
 	free(t);
 	return rc;
