@@ -217,18 +217,20 @@ rate_run() {
 	a=$(vxctl show ports --json); t0=$(now)
 	sleep 4
 	b=$(vxctl show ports --json); t1=$(now)
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	kill -INT "$pid"; wait "$pid" 2>/dev/null
 	stop_vxswd || true
 	mid_unblock 0; mid_unblock 1
-	$PY - "$a" "$b" "$t0" "$t1" "$label" <<'EOF'
+	$PY - "$a" "$b" "$t0" "$t1" "$label" "$load" <<'EOF'
 import json, sys
 a, b = (dict((p["name"], p) for p in json.loads(x)["vxsw:state"]["port"]) for x in sys.argv[1:3])
 dt = float(sys.argv[4]) - float(sys.argv[3])
 d = lambda port, f: (int(b[port].get(f, 0)) - int(a[port].get(f, 0))) / dt
 rx = d("vm1", "rx-packets")
 tx0, tx1 = d("up0", "tx-packets"), d("up1", "tx-packets")
-print("RESULT rate %s %.0f %.0f %.0f" % (sys.argv[5], rx, tx0, tx1))
-print("%s: vm1 rx %.0f pps, up0 tx %.0f pps, up1 tx %.0f pps" % (sys.argv[5], rx, tx0, tx1))
+print("RESULT rate %s %.0f %.0f %.0f %s" % (sys.argv[5], rx, tx0, tx1, sys.argv[6]))
+print("%s: vm1 rx %.0f pps, up0 tx %.0f pps, up1 tx %.0f pps (load average %s)"
+      % (sys.argv[5], rx, tx0, tx1, sys.argv[6]))
 EOF
 }
 

@@ -92,9 +92,14 @@ def report(path, elapsed, command, parts, trials):
             out.append("| %s | %s | %s | %s | %s | %s / %s |" % (
                 name, where, spread([x[0] for x in f]), spread([x[1] for x in f]),
                 spread([x[0] for x in b]), spread([x[2] for x in f]), spread([x[2] for x in b])))
-        out += ["", "For comparison (docs of the peers, notes/lacp-peers.md): Open vSwitch's own "
-                "bond against another OVS bond, 64 flows, carrier lost: member out after 13 ms, "
-                "traffic outage 33 ms.", ""]
+        out += ["", "For comparison (shared notes on the LACP peers): Open vSwitch's own bond "
+                "against another OVS bond, 64 flows, carrier lost: member out after 13 ms, "
+                "traffic outage 33 ms. VM→remote is vxswd's own failover (carrier loss seen "
+                "through netlink); remote→VM is the peer's (OVS's carrier detection, or the "
+                "bridge relearning the VTEP MAC from vxswd's gratuitous ARP). With LACP the "
+                "VM→remote flow can lose a few ms when it moves back to the repaired member: "
+                "vxswd distributes on it as soon as OVS's LACPDU shows it in sync (coupled "
+                "control); where those frames are lost was not isolated.", ""]
 
     drops = [list(map(float, r[1:4])) for r in rows if r[0] == "droptime"]
     if drops:
@@ -113,7 +118,8 @@ def report(path, elapsed, command, parts, trials):
         n, k, d0, d1 = (int(x) for x in dist[-1][1:5])
         tot = max(d0 + d1, 1)
         out += ["**Distribution of %d UDP flows over the members** (%d datagrams each, one VM, "
-                "LACP team with hash-policy l3-l4; per-member tx packets, LACPDUs included)" % (n, k),
+                "LACP team with hash-policy l3-l4; per-member tx packets, LACPDUs included: "
+                "%d for %d datagrams sent)" % (n, k, d0 + d1, n * k),
                 "", "| up0 | up1 |", "|---|---|",
                 "| %d (%.1f %%) | %d (%.1f %%) |" % (d0, 100.0 * d0 / tot, d1, 100.0 * d1 / tot),
                 "", "A fair hash puts 50 %% ± %.1f %% (one standard deviation) of %d flows on "
@@ -123,20 +129,39 @@ def report(path, elapsed, command, parts, trials):
     if rate:
         out += ["**Forwarding rate, VM → uplinks** (dpdk-testpmd txonly, 64-byte frames, "
                 "multi-flow, on net_af_packet as the VM; what vxswd sends is dropped in the wire "
-                "namespace)", "",
-                "| uplinks | VM port rx pps | uplink tx pps (up0 + up1) |", "|---|---|---|"]
+                "namespace; runs alternate 1 member / team)", "",
+                "| uplinks | forwarded pps: median (min–max) | per member (medians) | runs |",
+                "|---|---|---|---|"]
+        med = {}
         for lab, name in (("single", "1 member"), ("team", "team of 2 (static-ip-hash)")):
             rs = [list(map(float, r[2:5])) for r in rate if r[1] == lab]
-            if rs:
-                out.append("| %s | %s | %s (%s + %s) |" % (
-                    name, spread([round(x[0]) for x in rs]),
-                    spread([round(x[1] + x[2]) for x in rs]),
-                    spread([round(x[1]) for x in rs]), spread([round(x[2]) for x in rs])))
-        out += ["", "What this measures honestly: one worker on one core moving frames between "
-                "AF_PACKET sockets of veths, the generator busy on the other core with the "
-                "kernel's veth work; a team costs one more send system call per burst and "
-                "splits bursts. It says nothing about a team's capacity on NICs, where the "
-                "point of a team is the second link's bandwidth.", ""]
+            if not rs:
+                continue
+            tot = [x[1] + x[2] for x in rs]
+            med[lab] = tot
+            out.append("| %s | %d (%d–%d) | %s | %d |" % (
+                name, statistics.median(tot), min(tot), max(tot),
+                " + ".join("%d" % statistics.median([x[i] for x in rs]) for i in (1, 2))
+                if lab == "team" else "%d" % statistics.median(tot), len(rs)))
+        loads = [float(r[5]) for r in rate if len(r) > 5]
+        if "single" in med and "team" in med:
+            ratios = ["%.2f" % (t / s_) for s_, t in zip(med["single"], med["team"]) if s_ > 0]
+            out += ["", "Team / 1 member, back-to-back pairs: %s. 1-minute load average during "
+                    "the runs %s–%s on 2 CPUs (this part alone makes about 2)." % (
+                        ", ".join(ratios), min(loads, default=0), max(loads, default=0))]
+            lo = max(min(med["single"]), min(med["team"]))
+            hi = min(max(med["single"]), max(med["team"]))
+            if lo <= hi:
+                out += ["", "The two ranges overlap: on this machine the difference between a "
+                        "team and a single uplink is within the noise, so no conclusion is drawn "
+                        "from these figures."]
+        out += ["", "What this can and cannot show: one worker on one core moving frames "
+                "between AF_PACKET sockets of veths, the generator busy on the other core with "
+                "the kernel's veth work (and whatever else runs on the machine); a team adds "
+                "one send system call per burst and splits bursts. It says nothing about a "
+                "team's capacity on NICs, where the point of a team is the second link's "
+                "bandwidth.", ""]
+
     failed = [r[1] for r in rows if r[0] == "failed"]
     if failed:
         out += ["**Parts that did not complete:** %s (their figures are missing or partial)."

@@ -381,7 +381,6 @@ refused() {
 t_config_errors() {
 	local f="$NS_TMP/c.json"
 	ns_add hv || return 1
-	HV_IP=192.0.2.1
 	team_conf "$f" lacp
 	sed -i 's/"member": \["up0", "up1"\]/"member": ["up0", "vm1"]/' "$f"
 	refused "member that is not an uplink: refused, path named" "$f" \
