@@ -271,7 +271,7 @@ static void add_vni(struct dp_ctrl *c, const struct cfg_vni *v)
 	e->vnis[e->n_vnis++] = v->id;
 	for (unsigned p = 0; p < c->cfg.n_ports; p++) {
 		const struct cfg_port *cp = &c->cfg.ports[p];
-		bool member = cp->role == CFG_ROLE_VM && cp->access_vni == v->id;
+		bool member = cfg_role_is_vm(cp->role) && cp->access_vni == v->id;
 
 		for (unsigned k = 0; k < cp->n_vlans; k++)
 			member |= cp->vlans[k].vni == v->id;

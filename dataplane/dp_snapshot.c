@@ -76,7 +76,7 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		if (cp->role == CFG_ROLE_HOST)
 			s->host_port = i;
 		p->collecting = cp->role == CFG_ROLE_UPLINK;
-		if (cp->role != CFG_ROLE_VM)
+		if (!cfg_role_is_vm(cp->role))
 			continue;
 		if (cp->mode == CFG_MODE_ACCESS) {
 			p->access_bd = cp->access_vni ? bd_of_vni(in, cp->access_vni) : DP_NO_BD;
@@ -92,7 +92,7 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		for (unsigned v = 0; v < DP_VLAN_COUNT; v++)
 			p->vlan_bd[v] = DP_NO_BD;
 		for (unsigned v = 0; v < cp->n_vlans; v++) {
-			uint16_t bd = bd_of_vni(in, cp->vlans[v].vni);
+			uint16_t bd = cp->vlans[v].vni ? bd_of_vni(in, cp->vlans[v].vni) : DP_NO_BD;
 			uint16_t vid = cp->vlans[v].vlan;
 
 			if (bd == DP_NO_BD || vid == 0 || vid >= DP_VLAN_COUNT)

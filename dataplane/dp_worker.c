@@ -558,6 +558,7 @@ int dp_worker_main(void *arg)
 				continue;
 			switch (c->s->ports[rq->port].role) {
 			case CFG_ROLE_VM:
+			case CFG_ROLE_HOST_IF:
 				vm_burst(c, rq->port, pkts, n);
 				break;
 			case CFG_ROLE_UPLINK:

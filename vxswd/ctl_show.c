@@ -14,7 +14,7 @@
 
 #define S(...) cfg_state_setf(st, __VA_ARGS__)
 
-static const char *const role_names[] = { "vm", "uplink", "host" };
+static const char *const role_names[] = { "vm", "uplink", "host", "host-interface" };
 
 static char *u64s(char *buf, uint64_t v)
 {
@@ -35,7 +35,7 @@ static void show_ports(struct dp_ctrl *c, struct cfg_state *st, const struct dp_
 		S(role_names[p->role], "/vxsw:state/port[name='%s']/role", n);
 		S(u64s(b, c->dp.ports[i].eth_port), "/vxsw:state/port[name='%s']/port-id", n);
 		S(c->dp.ports[i].link_up ? "up" : "down", "/vxsw:state/port[name='%s']/link", n);
-		if (p->role == CFG_ROLE_VM) {
+		if (cfg_role_is_vm(p->role)) {
 			S(p->mode == CFG_MODE_TRUNK ? "trunk" : "access",
 			  "/vxsw:state/port[name='%s']/mode", n);
 			if (p->mode == CFG_MODE_ACCESS)
