@@ -211,7 +211,7 @@ void ctrl_evpn_fdb_changed(struct dp_ctrl *c, fdb_key_t key, const struct fdb_re
 	uint8_t mac[6];
 	const char *port;
 
-	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0)
+	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
 		return;
 	fdb_key_mac(key, mac);
 	if (now->kind == FDB_KIND_LOCAL && (port = port_name(c, now->dest)) != NULL) {
@@ -229,7 +229,7 @@ void ctrl_evpn_neigh_seen(struct dp_ctrl *c, uint16_t bd, uint16_t port, const s
 	unsigned i;
 
 	(void)port;
-	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0)
+	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
 		return;
 	for (i = 0; i < e->n_local; i++)
 		if (e->local[i].bd == bd && vx_ip_eq(&e->local[i].ip, ip))

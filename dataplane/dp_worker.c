@@ -188,6 +188,39 @@ static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t b
 	tx_enqueue(c, port, m);
 }
 
+/* Out of a VLAN-backed bd's team with the segment's tag (none for the native
+ * segment). Consumes m. */
+static void seg_out(struct wctx *c, struct rte_mbuf *m, uint16_t bd, const struct dp_flow *f)
+{
+	const struct dp_bd *b = &c->s->bds[bd];
+	const struct dp_team *t;
+	uint16_t port;
+
+	if (b->team >= c->s->n_teams) {
+		drop_bd(c, m, DP_DROP_NO_UPLINK, bd);
+		return;
+	}
+	t = &c->s->teams[b->team];
+	if (m->pkt_len > (uint32_t)t->mtu + RTE_ETHER_HDR_LEN) {
+		drop_bd(c, m, DP_DROP_MTU_EXCEEDED, bd);
+		return;
+	}
+	port = dp_team_pick(t, f);
+	if (port == DP_NO_PORT) {
+		drop_bd(c, m, DP_DROP_TEAM_DOWN, bd);
+		return;
+	}
+	if (b->uplink_vlan != 0) {
+		m->vlan_tci = b->uplink_vlan;
+		if (rte_vlan_insert(&m) != 0) {
+			drop(c, m, DP_DROP_NO_MBUF);
+			return;
+		}
+	}
+	c->st->bd[bd].encap++; /* VLAN-backed: frames out of the team */
+	tx_enqueue(c, port, m);
+}
+
 /* The source MAC part of an FDB key, mixed (balance-src-mac teams). */
 static inline uint32_t mac_hash(fdb_key_t key)
 {
@@ -210,11 +243,13 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 	struct dp_flow f = { .in_port = in_port, .src_mac_hash = src_mac_hash };
 	unsigned n_targets = 0, done = 0;
 
+	bool to_team = to_vteps && b->team != DP_NO_PORT;
+
 	for (uint16_t i = 0; i < b->n_members; i++)
 		n_targets += b->members[i].port != in_port;
 	if (to_vteps) {
-		n_targets += b->n_flood;
-		if (b->n_flood)
+		n_targets += b->n_flood + to_team;
+		if (b->n_flood || to_team)
 			f.hash = flow_hash(m);
 	}
 	if (n_targets == 0) {
@@ -244,6 +279,8 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 		c->st->bd[bd].flood++; /* head-end replicated copies, as the model says */
 		encap_to(c, copy, b->flood[i], bd, &f);
 	}
+	if (to_team) /* VLAN-backed: one copy out of the team; the original is left */
+		seg_out(c, m, bd, &f);
 }
 
 /* ---- frames from VM ports ---- */
@@ -369,6 +406,10 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };
 			encap_to(c, m, (uint16_t)d->dest, bds[i], &f);
+		} else if (d->dest == DP_DEST_UPLINK) {
+			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
+					     .in_port = pi };
+			seg_out(c, m, bds[i], &f);
 		} else if (d->dest == pi) {
 			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
 		} else if (d->dest >= c->s->n_ports) {
@@ -400,6 +441,38 @@ static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result 
 	memcpy(e->vtep_ip, vtep->a, sizeof(e->vtep_ip));
 }
 
+/* A MAC seen behind the team of a VLAN-backed bd. */
+static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
+			 const uint8_t *src)
+{
+	struct fdb_learn_event *e;
+
+	if (!fdb_mac_learnable(src))
+		return;
+	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
+		fdb_touch(c->dp->fdb, key, c->now_s);
+		return;
+	}
+	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
+		return;
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = DP_DEST_UPLINK };
+}
+
+/* A frame of a VLAN-backed segment from its team: to local ports only. */
+static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
+		   const struct fdb_result *s, const struct fdb_result *d, uint16_t bd)
+{
+	if (c->s->bds[bd].learning)
+		learn_uplink(c, skey, s, eth_src(m));
+	if ((eth_dst(m)[0] & 1) || d->kind == 0)
+		flood(c, m, DP_NO_PORT, bd, false, 0);
+	else if (d->dest >= c->s->n_ports || fdb_kind_is_remote((enum fdb_kind)d->kind))
+		drop_bd(c, m, DP_DROP_SAME_PORT, bd); /* behind the team it came from */
+	else
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+}
+
 static void to_host(struct wctx *c, struct rte_mbuf *m)
 {
 	if (c->s->host_port == DP_NO_PORT) {
@@ -427,14 +500,44 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
+	bool seg[DP_BURST];
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_decap_info info;
 		enum vtep_class cls;
-		uint16_t bd;
+		uint16_t bd = 0;
+		bool tagged;
 
 		c->st->port[pi].rx_bytes += m->pkt_len;
+		switch (dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
+					   rte_pktmbuf_data_len(m), &bd, &tagged)) {
+		case DP_UPLINK_UNDERLAY:
+			break;
+		case DP_UPLINK_SEGMENT:
+			if (!c->s->ports[pi].collecting) {
+				c->st->port[pi].drops++;
+				drop(c, m, DP_DROP_NOT_COLLECTING);
+				continue;
+			}
+			if (tagged)
+				vlan_strip(m);
+			c->st->bd[bd].decap++; /* VLAN-backed: frames in from the team */
+			seg[k] = true;
+			skey[k] = fdb_key_at(bd, eth_src(m));
+			dkey[k] = fdb_key_at(bd, eth_dst(m));
+			bds[k] = bd;
+			ok[k++] = m;
+			continue;
+		case DP_UPLINK_VLAN_UNKNOWN:
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_UPLINK_VLAN_UNKNOWN);
+			continue;
+		case DP_UPLINK_UNTAGGED:
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_UPLINK_UNTAGGED);
+			continue;
+		}
 		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				    &c->s->local, &info);
 		if (cls == VTEP_CLASS_SLOWPROTO) {
@@ -464,6 +567,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		rte_pktmbuf_adj(m, info.inner_off);
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
 		c->st->bd[bd].decap++;
+		seg[k] = false;
 		vtep[k] = info.outer_src;
 		skey[k] = fdb_key_at(bd, eth_src(m));
 		dkey[k] = fdb_key_at(bd, eth_dst(m));
@@ -477,6 +581,10 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		struct rte_mbuf *m = ok[i];
 		const struct fdb_result *d = &dres[i];
 
+		if (seg[i]) {
+			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
+			continue;
+		}
 		if (c->s->bds[bds[i]].learning)
 			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
 		if (d->kind == 0 && !(eth_dst(m)[0] & 1) && !c->s->bds[bds[i]].flood_unknown)

@@ -865,6 +865,101 @@ def mac_limit(t):
     t.expect_port(d, "up0", [])
 
 
+# ---- VLAN-backed segments ----
+
+X = "02:00:00:00:0a:01"   # a host behind the physical switch
+A3 = "02:00:00:00:01:03"  # a VM behind vm3
+
+
+def seg_teams(d, *teams):
+    """One active-backup team per (name, members): no LACP in a replay."""
+    d.teams = [{"name": n, "mode": "active-backup", "member": list(m)} for n, m in teams]
+
+
+@case
+def vlan_segment_in_out(t):
+    """VLAN-backed segments: a VM's frames leave the team tagged with the
+    segment's VLAN (a trunk VM's own tag translated), the native segment's
+    untagged; frames from the team are untagged (or re-tagged for a trunk)
+    and reach the segment's local ports only, never the uplink again;
+    unknown tags and untagged frames on a team without a native segment are
+    dropped and counted; MACs are learned on both sides."""
+    from_vm1 = [udp_frame(U, A, 80), arp_request(A)]
+    from_vm2 = [tagged(arp_request(B, sip="10.0.1.2"), 5)]
+    from_vm3 = [udp_frame(BCAST, A3, 70, sport=9)]
+    up0_in = [tagged(udp_frame(A, X, 90), 20), tagged(arp_request(X, sip="10.0.0.7"), 20),
+              tagged(udp_frame(BCAST, X, 66, sport=4), 30), tagged(udp_frame(A, X, 60), 99),
+              tagged(udp_frame(BCAST, X, 60, sport=5), 20, tpid=0x88a8)]
+    up1_in = [udp_frame(A3, X, 100, sport=6), tagged(udp_frame(A3, X, 100), 20)]
+    up2_in = [udp_frame(BCAST, X, 64, sport=8)]
+    d = t.daemon()
+    d.add_port("vm1", "vm", from_vm1, access_segment="s20")
+    d.add_port("vm2", "vm", from_vm2, mode="trunk", vlan=[{"id": 5, "segment": "s30"}])
+    d.add_port("vm3", "vm", from_vm3, access_segment="plain")
+    d.add_port("up0", "uplink", up0_in)
+    d.add_port("up1", "uplink", up1_in)
+    d.add_port("up2", "uplink", up2_in)
+    seg_teams(d, ("t1", ["up0"]), ("t2", ["up1"]), ("t3", ["up2"]))
+    d.segments = [{"name": "s20", "vlan": 20, "team": "t1"},
+                  {"name": "s30", "vlan": 30, "team": "t1"},
+                  {"name": "plain", "team": "t2"},
+                  {"name": "s40", "vlan": 40, "team": "t3"}]
+    t.run(d, settle=0.4)
+    macs = d.segment_macs()
+    for key, kind, port in ((("s20", A), "local", "vm1"), (("s20", X), "uplink", "t1"),
+                            (("s30", B), "local", "vm2"), (("plain", A3), "local", "vm3"),
+                            (("plain", X), "uplink", "t2")):
+        e = macs.get(key)
+        t.check(e is not None and e.get("kind") == kind and e.get("port") == port,
+                f"segment-mac {key}: {e}, expected {kind} {port}")
+    t.check(d.fdb() == [], f"show fdb lists segment MACs: {d.fdb()}")
+    segs = d.segments_state()
+    t.check(segs.get("s20", {}).get("kind") == "vlan" and segs["s20"].get("vlan") == 20
+            and segs["s20"].get("team") == "t1" and segs["s20"].get("ports") == "vm1"
+            and segs["s20"].get("mac-count") == 2, f"show segments s20: {segs.get('s20')}")
+    t.check(segs.get("plain", {}).get("vlan") == "untagged", f"plain: {segs.get('plain')}")
+    t.expect_drops(d, {"uplink-vlan-not-in-segment": 3, "uplink-untagged-no-segment": 1})
+    t.stop(d)
+    t.expect_port(d, "up0", [tagged(f, 20) for f in from_vm1] +
+                  [tagged(arp_request(B, sip="10.0.1.2"), 30)], ordered=False)
+    t.expect_port(d, "vm1", [udp_frame(A, X, 90), arp_request(X, sip="10.0.0.7")])
+    t.expect_port(d, "vm2", [tagged(udp_frame(BCAST, X, 66, sport=4), 5)])
+    t.expect_port(d, "vm3", [udp_frame(A3, X, 100, sport=6)])
+    t.expect_port(d, "up1", from_vm3)
+    t.expect_port(d, "up2", [])
+
+
+@case
+def vlan_segment_isolated_from_overlay(t):
+    """A VLAN-backed segment and a VNI on the same team with the same MACs
+    in both: frames stay in their own segment (VXLAN for the VNI, tag 20 for
+    the segment), and each keeps its own FDB entry for the shared MAC."""
+    from_vm1 = [arp_request(A), udp_frame(R, A, 90)]
+    from_vm3 = [arp_request(A, sip="10.0.0.3"), udp_frame(R, A, 91)]
+    up0_in = [vxlan_in(udp_frame(A, R, 100), 100), tagged(udp_frame(A, R, 110), 20)]
+    d = t.daemon()
+    d.add_port("vm1", "vm", from_vm1, access_vni=100)
+    d.add_port("vm3", "vm", from_vm3, access_segment="s20")
+    d.add_port("up0", "uplink", up0_in)
+    seg_teams(d, ("t1", ["up0"]))
+    d.vnis = [{"id": 100, "flood-vtep": [VTEP2]}]
+    d.nexthops = [{"vtep": VTEP2, "mac": NH2}]
+    d.segments = [{"name": "s20", "vlan": 20, "team": "t1"}]
+    t.run(d, settle=0.4)
+    fdb = {(int(e["vni"]), e["mac"].lower()): e for e in d.fdb()}
+    macs = d.segment_macs()
+    t.check(fdb.get((100, A), {}).get("port") == "vm1", f"fdb vni 100 {A}: {fdb.get((100, A))}")
+    t.check(macs.get(("s20", A), {}).get("port") == "vm3", f"segment s20 {A}: {macs.get(('s20', A))}")
+    t.check(macs.get(("s20", R), {}).get("kind") == "uplink", f"segment s20 {R}: {macs}")
+    t.expect_drops(d, {})
+    t.stop(d)
+    src = mac_str(d.pcap_mac("up0"))
+    t.expect_port(d, "up0", [Vx(NH2, src, LOCAL4, VTEP2, 100, f, i) for i, f in enumerate(from_vm1)]
+                  + [tagged(f, 20) for f in from_vm3], ordered=False)
+    t.expect_port(d, "vm1", [udp_frame(A, R, 100)])
+    t.expect_port(d, "vm3", [udp_frame(A, R, 110)])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-k", dest="pattern", help="run the cases whose name contains this")
