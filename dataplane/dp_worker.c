@@ -459,10 +459,26 @@ static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result 
 	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = DP_DEST_UPLINK };
 }
 
-/* A frame of a VLAN-backed segment from its team: to local ports only. */
+/* Active-backup: segment frames are taken from the active member only, as a
+ * bond does; the switch floods our own broadcasts back on the backup link. */
+static inline bool seg_member_receives(const struct dp_snapshot *s, uint16_t pi)
+{
+	const struct dp_team *t = &s->teams[s->ports[pi].team];
+
+	return t->mode != CFG_TEAM_ACTIVE_BACKUP || t->slot[0] == pi;
+}
+
+/* A frame of a VLAN-backed segment from its team: to local ports only. A
+ * broadcast or multicast frame whose source is a local port's MAC is our own
+ * flood coming back (switch-independent teams): dropped, not learned. */
 static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
 		   const struct fdb_result *s, const struct fdb_result *d, uint16_t bd)
 {
+	if ((eth_dst(m)[0] & 1) && (s->kind == FDB_KIND_LOCAL || s->kind == FDB_KIND_STATIC_LOCAL) &&
+	    s->dest < c->s->n_ports) {
+		drop_bd(c, m, DP_DROP_UPLINK_REFLECTED, bd);
+		return;
+	}
 	if (c->s->bds[bd].learning)
 		learn_uplink(c, skey, s, eth_src(m));
 	if ((eth_dst(m)[0] & 1) || d->kind == 0)
@@ -515,7 +531,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		case DP_UPLINK_UNDERLAY:
 			break;
 		case DP_UPLINK_SEGMENT:
-			if (!c->s->ports[pi].collecting) {
+			if (!c->s->ports[pi].collecting || !seg_member_receives(c->s, pi)) {
 				c->st->port[pi].drops++;
 				drop(c, m, DP_DROP_NOT_COLLECTING);
 				continue;
