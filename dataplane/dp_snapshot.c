@@ -95,6 +95,10 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		p->collecting = cp->role == CFG_ROLE_UPLINK;
 		if (!cfg_role_is_vm(cp->role))
 			continue;
+		p->limit = dp_meter_from_limit(&cp->limit, c->global.workers);
+		p->storm[0] = dp_meter_from_storm(cp->storm.broadcast, c->global.workers);
+		p->storm[1] = dp_meter_from_storm(cp->storm.multicast, c->global.workers);
+		p->storm[2] = dp_meter_from_storm(cp->storm.unknown_unicast, c->global.workers);
 		if (cp->mode == CFG_MODE_ACCESS) {
 			p->access_bd = cp->access_vni ? bd_of_vni(in, cp->access_vni)
 				       : cp->access_segment[0] ? bd_of_segment(in, cp->access_segment)
@@ -157,6 +161,7 @@ static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, cha
 		b->flood_unknown = !v->no_flood_unknown;
 		b->evpn = evpn;
 		b->suppress = evpn && c->evpn.suppress;
+		b->limit = dp_meter_from_limit(&v->limit, c->global.workers);
 		if (vni_map_add(s, v->id, bd) != 0)
 			return -ENOSPC;
 		b->flood = calloc(v->n_flood + n_extra + 1u, sizeof(*b->flood));
@@ -215,6 +220,7 @@ static int build_segments(struct dp_snapshot *s, const struct dp_build_input *in
 		b->flood_unknown = true;
 		b->team = t;
 		b->uplink_vlan = g->vlan;
+		b->limit = dp_meter_from_limit(&g->limit, c->global.workers);
 		if (g->vlan == 0) {
 			s->teams[t].native_bd = bd;
 			continue;

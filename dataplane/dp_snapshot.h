@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "cfg_model.h"
+#include "dp_meter.h"
 #include "fdb.h"
 #include "nd_proxy.h"
 #include "vtep_hdr.h"
@@ -54,6 +55,8 @@ struct dp_port {
 	bool collecting;     /**< uplinks: accept data frames (LACP: Collecting) */
 	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
 	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
+	struct dp_meter_cfg limit;      /**< ingress rate limit (vm, host-interface) */
+	struct dp_meter_cfg storm[3];   /**< enum dp_storm order: bcast, mcast, unknown */
 };
 
 /** A local port in a bridge domain and the tag it uses there (0 = untagged). */
@@ -74,6 +77,7 @@ struct dp_bd {
 	uint16_t *flood;     /**< VTEP indices for head-end replication */
 	uint16_t team;       /**< VLAN-backed: team index, DP_NO_PORT for a VNI */
 	uint16_t uplink_vlan; /**< VLAN-backed: tag on the team, 0 = untagged */
+	struct dp_meter_cfg limit; /**< on what local ports send into the bd */
 };
 
 #define DP_MAX_TEAMS DP_MAX_PORTS

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_meter.h>
 #include <rte_prefetch.h>
 
 #include "dp.h"
@@ -22,6 +24,20 @@ struct txbuf {
 	struct rte_mbuf *m[DP_TXBUF];
 };
 
+/* This worker's state of one rate limit (rte_meter trTCM) or storm limit
+ * (srTCM), configured from the snapshot's parameters when their id changes. */
+struct wmeter {
+	uint32_t id;
+	struct rte_meter_trtcm_profile prof;
+	struct rte_meter_trtcm m;
+};
+
+struct wstorm {
+	uint32_t id;
+	struct rte_meter_srtcm_profile prof;
+	struct rte_meter_srtcm m;
+};
+
 /* Everything a worker touches while handling one burst. */
 struct wctx {
 	struct dp *dp;
@@ -32,6 +48,10 @@ struct wctx {
 	uint16_t n_events;
 	struct fdb_learn_event events[DP_BURST];
 	struct txbuf tx[DP_MAX_PORTS];
+	uint64_t tsc;        /* meter clock, read once per VM-port burst */
+	struct wmeter port_m[DP_MAX_PORTS];
+	struct wstorm storm_m[DP_MAX_PORTS][DP_STORMS];
+	struct wmeter bd_m[FDB_BD_MAX];
 };
 
 static void tx_flush(struct wctx *c, uint16_t port)
@@ -285,6 +305,67 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 
 /* ---- frames from VM ports ---- */
 
+static __rte_noinline bool wmeter_setup(struct wmeter *w, const struct dp_meter_cfg *cfg)
+{
+	struct rte_meter_trtcm_params p = { .cir = cfg->cir, .pir = cfg->pir, .cbs = cfg->cbs,
+					    .pbs = cfg->pbs };
+
+	w->id = 0;
+	if (rte_meter_trtcm_profile_config(&w->prof, &p) != 0 ||
+	    rte_meter_trtcm_config(&w->m, &w->prof) != 0)
+		return false;
+	w->id = cfg->id;
+	return true;
+}
+
+/* Rate limit: true if the frame passes (green). Counts its colour. */
+static inline bool meter_pass(struct wctx *c, struct wmeter *w, const struct dp_meter_cfg *cfg,
+			      uint32_t len, uint64_t *colours)
+{
+	enum rte_color col;
+
+	if (unlikely(w->id != cfg->id) && !wmeter_setup(w, cfg))
+		return true;
+	col = rte_meter_trtcm_color_blind_check(&w->m, &w->prof, c->tsc, len);
+	colours[col]++;
+	return col == RTE_COLOR_GREEN;
+}
+
+static __rte_noinline bool wstorm_setup(struct wstorm *w, const struct dp_meter_cfg *cfg)
+{
+	struct rte_meter_srtcm_params p = { .cir = cfg->cir, .cbs = cfg->cbs, .ebs = 0 };
+
+	w->id = 0;
+	if (rte_meter_srtcm_profile_config(&w->prof, &p) != 0 ||
+	    rte_meter_srtcm_config(&w->m, &w->prof) != 0)
+		return false;
+	w->id = cfg->id;
+	return true;
+}
+
+/* Storm control of flooded frames from VM port pi: one "byte" per frame, so
+ * the meter counts frames per second. True if the frame may be flooded. */
+static inline bool storm_pass(struct wctx *c, uint16_t pi, enum dp_storm k)
+{
+	const struct dp_meter_cfg *cfg = &c->s->ports[pi].storm[k];
+	struct wstorm *w = &c->storm_m[pi][k];
+
+	if (cfg->id == 0)
+		return true;
+	if (unlikely(w->id != cfg->id) && !wstorm_setup(w, cfg))
+		return true;
+	if (rte_meter_srtcm_color_blind_check(&w->m, &w->prof, c->tsc, 1) == RTE_COLOR_GREEN)
+		return true;
+	c->st->port[pi].storm_drops[k]++;
+	return false;
+}
+
+static inline enum dp_storm bum_kind(const uint8_t *dst)
+{
+	return (dst[0] & dst[1] & dst[2] & dst[3] & dst[4] & dst[5]) == 0xff ? DP_STORM_BCAST
+									      : DP_STORM_MCAST;
+}
+
 static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
 			const uint8_t *src, uint16_t port)
 {
@@ -350,6 +431,7 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
 
+	c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint16_t bd = 0, vlan = 0;
@@ -367,6 +449,18 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			};
 			c->st->port[pi].drops++;
 			drop(c, m, why[err]);
+			continue;
+		}
+		if (p->limit.id != 0 &&
+		    !meter_pass(c, &c->port_m[pi], &p->limit, m->pkt_len, c->st->port[pi].meter)) {
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_RATE_LIMIT);
+			continue;
+		}
+		if (c->s->bds[bd].limit.id != 0 &&
+		    !meter_pass(c, &c->bd_m[bd], &c->s->bds[bd].limit, m->pkt_len,
+				c->st->bd[bd].meter)) {
+			drop_bd(c, m, DP_DROP_RATE_LIMIT, bd);
 			continue;
 		}
 		if (vlan != 0 || p->trunk)
@@ -396,12 +490,17 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 				continue;
 		}
 		if (eth_dst(m)[0] & 1) {
-			flood(c, m, pi, bds[i], true, src_hash);
-		} else if (d->kind == 0) {
-			if (b->flood_unknown)
+			if (storm_pass(c, pi, bum_kind(eth_dst(m))))
 				flood(c, m, pi, bds[i], true, src_hash);
 			else
+				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
+		} else if (d->kind == 0) {
+			if (!b->flood_unknown)
 				drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
+			else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
+				flood(c, m, pi, bds[i], true, src_hash);
+			else
+				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };

@@ -960,6 +960,54 @@ def vlan_segment_isolated_from_overlay(t):
     t.expect_port(d, "vm3", [udp_frame(A, R, 110)])
 
 
+# ---- rate limits and storm control ----
+
+@case
+def rate_limit_and_storm_control(t):
+    """Ingress limits drop what is over them and count colours: a VM port at
+    8 kbit/s with a 1600-byte bucket passes one 1000-byte frame of a burst of
+    ten (nine red); a VNI with the same limit does the same for its ports
+    together; storm control passes 1 broadcast, 2 multicast and 1 unknown
+    unicast frame of three each (limits in frames/s, bucket one second deep)."""
+    C = "02:00:00:00:01:0c"
+    limited = [udp_frame(B, A, 1000, sport=i) for i in range(10)]
+    bc = [arp_request(B, tip=f"10.0.0.{i}") for i in range(3)]
+    mc = [pad(Ether(dst="01:00:5e:00:00:01", src=B) / IP(src="10.0.0.2", dst="224.0.0.1") /
+              UDP(sport=i, dport=9), 70) for i in range(3)]
+    uu = [udp_frame(U, B, 80, sport=i) for i in range(3)]
+    seg = [udp_frame(C, T, 1000, sport=i) for i in range(5)]
+    d = t.daemon()
+    limit = {"average-rate": 8, "burst-size": 1600}
+    d.add_port("vm1", "vm", limited, access_vni=100, rate_limit=limit)
+    d.add_port("vm2", "vm", bc + mc + uu, access_vni=100,
+               storm_control={"broadcast": 1, "multicast": 2, "unknown-unicast": 1})
+    d.add_port("vm3", "vm", seg, access_vni=300)
+    d.add_port("vm4", "vm", [], access_vni=300)
+    d.add_port("up0", "uplink", [])
+    d.vnis = [{"id": 100}, {"id": 300, "rate-limit": limit}]
+    d.static_fdb = [{"vni": 100, "mac": A, "port": "vm1"}, {"vni": 100, "mac": B, "port": "vm2"},
+                    {"vni": 300, "mac": C, "port": "vm4"}, {"vni": 300, "mac": T, "port": "vm3"}]
+    t.run(d)
+    lim = {p["name"]: p for p in d.show("limits").get("port-limit", [])}
+    v1 = lim.get("vm1", {})
+    t.check((v1.get("green"), v1.get("yellow"), v1.get("red")) == ("1", "0", "9"),
+            f"vm1 colours {v1}")
+    t.check(v1.get("rate-limit") == "8 kbit/s, burst 1600", f"vm1 limit {v1.get('rate-limit')}")
+    v2 = lim.get("vm2", {})
+    t.check((v2.get("broadcast-dropped"), v2.get("multicast-dropped"),
+             v2.get("unknown-unicast-dropped")) == ("2", "1", "2"), f"vm2 storm {v2}")
+    t.check(v2.get("storm-control") == "1/2/1", f"vm2 storm config {v2.get('storm-control')}")
+    g = d.segments_state().get("vni:300", {})
+    t.check((g.get("green"), g.get("red")) == (1, 4), f"vni:300 colours {g}")
+    t.expect_drops(d, {"rate-limit-exceeded": 13, "storm-control": 5})
+    t.stop(d)
+    t.expect_port(d, "vm2", limited[:1])
+    t.expect_port(d, "vm1", [bc[0], mc[0], mc[1], uu[0]])
+    t.expect_port(d, "vm4", seg[:1])
+    t.expect_port(d, "vm3", [])
+    t.expect_port(d, "up0", [])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-k", dest="pattern", help="run the cases whose name contains this")
