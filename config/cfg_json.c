@@ -61,16 +61,50 @@ static LY_ERR build_head(struct lyd_node *top, const struct cfg *c)
 	return LY_SUCCESS;
 }
 
+static LY_ERR build_limit(struct lyd_node *parent, const struct cfg_rate_limit *l)
+{
+	struct lyd_node *n;
+	LY_ERR e;
+
+	if (l->average_kbps == 0)
+		return LY_SUCCESS;
+	if ((e = lyd_new_inner(parent, NULL, "rate-limit", 0, &n)) ||
+	    (e = leaf(n, "average-rate", "%u", l->average_kbps)) ||
+	    (e = leaf(n, "burst-size", "%u", l->burst)))
+		return e;
+	if (l->peak_kbps != 0 && (e = leaf(n, "peak-rate", "%u", l->peak_kbps)))
+		return e;
+	if (l->peak_burst != 0 && (e = leaf(n, "peak-burst-size", "%u", l->peak_burst)))
+		return e;
+	return LY_SUCCESS;
+}
+
+static LY_ERR build_storm(struct lyd_node *parent, const struct cfg_storm *st)
+{
+	struct lyd_node *n;
+	LY_ERR e;
+
+	if (st->broadcast == 0 && st->multicast == 0 && st->unknown_unicast == 0)
+		return LY_SUCCESS;
+	if ((e = lyd_new_inner(parent, NULL, "storm-control", 0, &n)) ||
+	    (e = leaf(n, "broadcast", "%u", st->broadcast)) ||
+	    (e = leaf(n, "multicast", "%u", st->multicast)) ||
+	    (e = leaf(n, "unknown-unicast", "%u", st->unknown_unicast)))
+		return e;
+	return LY_SUCCESS;
+}
+
 static LY_ERR build_port(struct lyd_node *top, const struct cfg_port *p)
 {
 	static const char *const roles[] = {
 		[CFG_ROLE_VM] = "vm", [CFG_ROLE_UPLINK] = "uplink", [CFG_ROLE_HOST] = "host",
+		[CFG_ROLE_HOST_IF] = "host-interface",
 	};
 	char name[CFG_NAME_MAX];
 	struct lyd_node *n, *vl;
 	LY_ERR e;
 
-	if ((unsigned)p->role > CFG_ROLE_HOST)
+	if ((unsigned)p->role > CFG_ROLE_HOST_IF)
 		return LY_EINVAL;
 	snprintf(name, sizeof(name), "%.*s", CFG_NAME_MAX - 1, p->name);
 	if ((e = lyd_new_list(top, NULL, "port", 0, &n, name)) ||
@@ -78,20 +112,27 @@ static LY_ERR build_port(struct lyd_node *top, const struct cfg_port *p)
 	    (e = leaf(n, "role", "%s", roles[p->role])))
 		return e;
 	/* mode means something on vm ports only; keep uplinks and hosts terse */
-	if ((p->role == CFG_ROLE_VM || p->mode != CFG_MODE_ACCESS) &&
+	if ((cfg_role_is_vm(p->role) || p->mode != CFG_MODE_ACCESS) &&
 	    (e = leaf(n, "mode", "%s", p->mode == CFG_MODE_TRUNK ? "trunk" : "access")))
 		return e;
 	if (p->access_vni != 0 && (e = leaf(n, "access-vni", "%u", p->access_vni)))
 		return e;
+	if (p->access_segment[0] != '\0' &&
+	    (e = leaf(n, "access-segment", "%.*s", CFG_NAME_MAX - 1, p->access_segment)))
+		return e;
 	for (unsigned i = 0; i < p->n_vlans; i++) {
+		const struct cfg_vlan_map *m = &p->vlans[i];
 		char id[8];
 
-		snprintf(id, sizeof(id), "%u", p->vlans[i].vlan);
+		snprintf(id, sizeof(id), "%u", m->vlan);
 		if ((e = lyd_new_list(n, NULL, "vlan", 0, &vl, id)) ||
-		    (e = leaf(vl, "vni", "%u", p->vlans[i].vni)))
+		    (e = m->segment[0] != '\0'
+			     ? leaf(vl, "segment", "%.*s", CFG_NAME_MAX - 1, m->segment)
+			     : leaf(vl, "vni", "%u", m->vni)))
 			return e;
 	}
-	if ((e = leaf(n, "mtu", "%u", p->mtu)) || (e = leaf(n, "rx-queues", "%u", p->rx_queues)))
+	if ((e = leaf(n, "mtu", "%u", p->mtu)) || (e = leaf(n, "rx-queues", "%u", p->rx_queues)) ||
+	    (e = build_limit(n, &p->limit)) || (e = build_storm(n, &p->storm)))
 		return e;
 	return LY_SUCCESS;
 }
@@ -111,7 +152,23 @@ static LY_ERR build_vni(struct lyd_node *top, const struct cfg_vni *v)
 	for (unsigned i = 0; i < v->n_flood; i++)
 		if ((e = leaf_ip(n, "flood-vtep", &v->flood[i])))
 			return e;
-	return LY_SUCCESS;
+	return build_limit(n, &v->limit);
+}
+
+static LY_ERR build_segment(struct lyd_node *top, const struct cfg_segment *g)
+{
+	char name[CFG_NAME_MAX];
+	struct lyd_node *n;
+	LY_ERR e;
+
+	snprintf(name, sizeof(name), "%.*s", CFG_NAME_MAX - 1, g->name);
+	if ((e = lyd_new_list(top, NULL, "vlan-segment", 0, &n, name)) ||
+	    (e = leaf(n, "vlan", "%u", g->vlan)) ||
+	    (e = leaf(n, "team", "%.*s", CFG_NAME_MAX - 1, g->team)) ||
+	    (e = leaf(n, "learning", "%s", g->learning ? "true" : "false")) ||
+	    (e = leaf(n, "mac-limit", "%u", g->mac_limit)))
+		return e;
+	return build_limit(n, &g->limit);
 }
 
 static LY_ERR build_team(struct lyd_node *top, const struct cfg_team *t)
@@ -181,6 +238,8 @@ static LY_ERR build(struct lyd_node *top, const struct cfg *c)
 		e = build_vni(top, &c->vnis[i]);
 	for (unsigned i = 0; !e && i < c->n_teams; i++)
 		e = build_team(top, &c->teams[i]);
+	for (unsigned i = 0; !e && i < c->n_segs; i++)
+		e = build_segment(top, &c->segs[i]);
 	for (unsigned i = 0; !e && i < c->n_nexthops; i++)
 		e = build_nexthop(top, &c->nexthops[i]);
 	for (unsigned i = 0; !e && i < c->n_fdb; i++)

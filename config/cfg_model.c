@@ -30,6 +30,7 @@ void cfg_free(struct cfg *c)
 	free(c->teams);
 	free(c->nexthops);
 	free(c->fdb);
+	free(c->segs);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -57,6 +58,7 @@ int cfg_copy(struct cfg *dst, const struct cfg *src)
 	c.teams = NULL;
 	c.nexthops = NULL;
 	c.fdb = NULL;
+	c.segs = NULL;
 	c.n_ports = c.n_vnis = 0;
 	if (dup_array((void **)&c.ports, src->ports, src->n_ports, sizeof(*c.ports)) < 0)
 		goto fail;
@@ -83,7 +85,8 @@ int cfg_copy(struct cfg *dst, const struct cfg *src)
 	if (dup_array((void **)&c.nexthops, src->nexthops, src->n_nexthops,
 		      sizeof(*c.nexthops)) < 0)
 		goto fail;
-	if (dup_array((void **)&c.fdb, src->fdb, src->n_fdb, sizeof(*c.fdb)) < 0)
+	if (dup_array((void **)&c.fdb, src->fdb, src->n_fdb, sizeof(*c.fdb)) < 0 ||
+	    dup_array((void **)&c.segs, src->segs, src->n_segs, sizeof(*c.segs)) < 0)
 		goto fail;
 	*dst = c;
 	return 0;
@@ -114,6 +117,21 @@ const struct cfg_team *cfg_team_by_name(const struct cfg *c, const char *name)
 		if (strcmp(c->teams[i].name, name) == 0)
 			return &c->teams[i];
 	return NULL;
+}
+
+const struct cfg_segment *cfg_segment_by_name(const struct cfg *c, const char *name)
+{
+	for (unsigned i = 0; i < c->n_segs; i++)
+		if (strcmp(c->segs[i].name, name) == 0)
+			return &c->segs[i];
+	return NULL;
+}
+
+const struct cfg_team *cfg_underlay_team(const struct cfg *c)
+{
+	if (c->vtep.team[0] != '\0')
+		return cfg_team_by_name(c, c->vtep.team);
+	return c->n_teams > 0 ? &c->teams[0] : NULL;
 }
 
 const struct cfg_team *cfg_team_of_port(const struct cfg *c, const char *port)

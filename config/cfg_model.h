@@ -22,7 +22,14 @@ enum cfg_port_role {
 	CFG_ROLE_VM,      /**< a VM vNIC (vhost-user, tap, af_packet ...) */
 	CFG_ROLE_UPLINK,  /**< toward the underlay (physical NIC, af_xdp, af_packet) */
 	CFG_ROLE_HOST,    /**< the host exception path: a tap holding the underlay IP */
+	CFG_ROLE_HOST_IF, /**< a host kernel interface (tap) bound to a segment like a VM port */
 };
+
+/** VM and host-interface ports: bound to segments, forwarded alike. */
+static inline bool cfg_role_is_vm(int role)
+{
+	return role == CFG_ROLE_VM || role == CFG_ROLE_HOST_IF;
+}
 
 enum cfg_port_mode {
 	CFG_MODE_ACCESS,  /**< untagged traffic belongs to access_vni */
@@ -31,7 +38,24 @@ enum cfg_port_mode {
 
 struct cfg_vlan_map {
 	uint16_t vlan;   /**< 1..4094 */
-	uint32_t vni;
+	uint32_t vni;    /**< overlay segment, or 0 */
+	char segment[CFG_NAME_MAX]; /**< VLAN-backed segment, or "" */
+};
+
+/** A bandwidth limit (average_kbps 0 = none); the loader fills defaults:
+ *  burst 65536, peak 0 = no peak limit, peak_burst 0 = burst. */
+struct cfg_rate_limit {
+	uint32_t average_kbps;
+	uint32_t peak_kbps;
+	uint32_t burst;          /**< bytes */
+	uint32_t peak_burst;     /**< bytes */
+};
+
+/** Storm control of a port, frames per second; 0 = no limit. */
+struct cfg_storm {
+	uint32_t broadcast;
+	uint32_t multicast;
+	uint32_t unknown_unicast;
 };
 
 struct cfg_port {
@@ -40,12 +64,15 @@ struct cfg_port {
 	enum cfg_port_role role;
 	enum cfg_port_mode mode;        /**< VM ports only */
 	uint32_t access_vni;            /**< VM access ports; 0 = none */
+	char access_segment[CFG_NAME_MAX]; /**< VM access ports: VLAN-backed segment, or "" */
 	struct cfg_vlan_map *vlans;     /**< VM trunk ports */
 	unsigned n_vlans;
 	uint16_t mtu;                   /**< L3 MTU 576..9216; the loader fills the
 	                                     default 1500 (uplinks: 1600), code that
 	                                     builds a port must set it */
 	uint16_t rx_queues;             /**< 0 = one per worker where supported */
+	struct cfg_rate_limit limit;    /**< ingress limit (vm and host-interface ports) */
+	struct cfg_storm storm;
 };
 
 struct cfg_vni {
@@ -55,6 +82,17 @@ struct cfg_vni {
 	bool no_flood_unknown;          /**< drop unknown unicast (YANG: flood-unknown-unicast false) */
 	struct vx_ip *flood;            /**< head-end replication list */
 	unsigned n_flood;
+	struct cfg_rate_limit limit;    /**< on what local ports send into the VNI */
+};
+
+/** A VLAN-backed segment: bridged onto a team with a tag, no VXLAN. */
+struct cfg_segment {
+	char name[CFG_NAME_MAX];
+	uint16_t vlan;                  /**< 0 = untagged (native) */
+	char team[CFG_NAME_MAX];
+	bool learning;                  /**< learn MACs from the team (default true) */
+	uint32_t mac_limit;
+	struct cfg_rate_limit limit;
 };
 
 enum cfg_team_mode {
@@ -145,6 +183,8 @@ struct cfg {
 	unsigned n_nexthops;
 	struct cfg_fdb_static *fdb;
 	unsigned n_fdb;
+	struct cfg_segment *segs;
+	unsigned n_segs;
 };
 
 /** Fill defaults into an empty config. */
@@ -157,6 +197,10 @@ int cfg_copy(struct cfg *dst, const struct cfg *src);
 const struct cfg_port *cfg_port_by_name(const struct cfg *c, const char *name);
 const struct cfg_vni *cfg_vni_by_id(const struct cfg *c, uint32_t id);
 const struct cfg_team *cfg_team_by_name(const struct cfg *c, const char *name);
+const struct cfg_segment *cfg_segment_by_name(const struct cfg *c, const char *name);
+/** The team that carries the underlay: vtep/team, else the first team; NULL
+ *  without teams. */
+const struct cfg_team *cfg_underlay_team(const struct cfg *c);
 /** The team an uplink port belongs to, or NULL. */
 const struct cfg_team *cfg_team_of_port(const struct cfg *c, const char *port);
 

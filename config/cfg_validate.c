@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "cfg_model.h"
+#include "cfg_segment.h"
 #include "cfg_team.h"
 
 #define TOP "/vxsw:vxsw"
@@ -66,7 +67,7 @@ static bool vni_exists(const struct vctx *v, uint32_t id)
 
 static bool port_in_vni(const struct cfg_port *p, uint32_t vni)
 {
-	if (p->role != CFG_ROLE_VM)
+	if (!cfg_role_is_vm(p->role))
 		return false;
 	if (p->mode == CFG_MODE_ACCESS)
 		return p->access_vni == vni;
@@ -189,6 +190,15 @@ static int check_vlans(struct vctx *v, const struct cfg_port *p, const char *pp)
 			if (p->vlans[j].vlan == m->vlan)
 				return fail(v, "%s/vlan[id='%u']: duplicate VLAN %u", pp, m->vlan,
 					    m->vlan);
+		if (m->segment[0] != '\0' && m->vni != 0)
+			return fail(v, "%s/vlan[id='%u']: set either vni or segment, not both", pp,
+				    m->vlan);
+		if (m->segment[0] != '\0') {
+			if (cfg_segment_by_name(v->c, m->segment) == NULL)
+				return fail(v, "%s/vlan[id='%u']/segment: segment '%.31s' is not configured",
+					    pp, m->vlan, m->segment);
+			continue;
+		}
 		if (!vni_in_range(m->vni))
 			return fail(v, "%s/vlan[id='%u']/vni: VNI %u is out of range 1..16777215",
 				    pp, m->vlan, m->vni);
@@ -199,17 +209,37 @@ static int check_vlans(struct vctx *v, const struct cfg_port *p, const char *pp)
 	return 0;
 }
 
+static bool storm_set(const struct cfg_storm *s)
+{
+	return s->broadcast != 0 || s->multicast != 0 || s->unknown_unicast != 0;
+}
+
 static int check_vm_port(struct vctx *v, const struct cfg_port *p, const char *pp)
 {
+	int rc = cfg_validate_limit(&p->limit, pp, v->err, v->errlen);
+
+	if (rc != 0)
+		return rc;
 	if (p->mode == CFG_MODE_TRUNK) {
 		if (p->access_vni != 0)
 			return fail(v, "%s/access-vni: not allowed on a trunk port", pp);
+		if (p->access_segment[0] != '\0')
+			return fail(v, "%s/access-segment: not allowed on a trunk port", pp);
 		return check_vlans(v, p, pp);
 	}
 	if (p->mode != CFG_MODE_ACCESS)
 		return fail(v, "%s/mode: invalid mode %d", pp, (int)p->mode);
 	if (p->n_vlans != 0)
 		return fail(v, "%s/vlan: vlans need mode trunk", pp);
+	if (p->access_segment[0] != '\0') {
+		if (p->access_vni != 0)
+			return fail(v, "%s: set either access-vni or access-segment, not both", pp);
+		if (strnlen(p->access_segment, CFG_NAME_MAX) == CFG_NAME_MAX ||
+		    cfg_segment_by_name(v->c, p->access_segment) == NULL)
+			return fail(v, "%s/access-segment: segment '%.31s' is not configured", pp,
+				    p->access_segment);
+		return 0;
+	}
 	if (p->access_vni == 0)
 		return fail(v, "%s/access-vni: a vm access port needs an access-vni", pp);
 	if (!vni_in_range(p->access_vni))
@@ -240,6 +270,7 @@ static int check_port(struct vctx *v, unsigned idx, const struct cfg_port **host
 		return fail(v, "%s/rx-queues: %u is out of range 0..64", pp, p->rx_queues);
 	switch (p->role) {
 	case CFG_ROLE_VM:
+	case CFG_ROLE_HOST_IF:
 		return check_vm_port(v, p, pp);
 	case CFG_ROLE_HOST:
 		if (*host != NULL)
@@ -252,8 +283,13 @@ static int check_port(struct vctx *v, unsigned idx, const struct cfg_port **host
 			return fail(v, "%s/mode: trunk mode is only for vm ports", pp);
 		if (p->access_vni != 0)
 			return fail(v, "%s/access-vni: only vm ports belong to a VNI", pp);
+		if (p->access_segment[0] != '\0')
+			return fail(v, "%s/access-segment: only vm ports belong to a segment", pp);
 		if (p->n_vlans != 0)
 			return fail(v, "%s/vlan: only vm ports carry VLANs", pp);
+		if (p->limit.average_kbps != 0 || storm_set(&p->storm))
+			return fail(v, "%s/rate-limit: only vm and host-interface ports are limited",
+				    pp);
 		return 0;
 	}
 	return fail(v, "%s/role: invalid role %d", pp, (int)p->role);
@@ -407,7 +443,7 @@ static int check_fdb_entry(struct vctx *v, const struct cfg_fdb_static *e, bool 
 	if (strnlen(e->port, CFG_NAME_MAX) == CFG_NAME_MAX ||
 	    (p = cfg_port_by_name(v->c, e->port)) == NULL)
 		return fail(v, "%s/port: port '%.31s' does not exist", path, e->port);
-	if (p->role != CFG_ROLE_VM)
+	if (!cfg_role_is_vm(p->role))
 		return fail(v, "%s/port: port '%s' is not a vm port", path, e->port);
 	if (!port_in_vni(p, e->vni))
 		return fail(v, "%s/port: port '%s' is not in VNI %u", path, e->port, e->vni);
@@ -467,7 +503,8 @@ int cfg_validate(const struct cfg *c, char *err, unsigned errlen)
 	    (rc = check_vnis(&v, uplink != NULL)) == 0 &&
 	    (rc = check_nexthops(&v, uplink != NULL)) == 0 &&
 	    (rc = check_fdb(&v, uplink != NULL)) == 0 &&
-	    (rc = cfg_validate_teams(c, err, errlen)) == 0 && c->evpn.enabled &&
+	    (rc = cfg_validate_teams(c, err, errlen)) == 0 &&
+	    (rc = cfg_validate_segments(c, err, errlen)) == 0 && c->evpn.enabled &&
 	    !vx_ip_is_set(&c->vtep.ip4) && !vx_ip_is_set(&c->vtep.ip6))
 		rc = fail(&v, TOP "/evpn/enabled: EVPN needs a local VTEP address");
 	free(v.vni_ids);

@@ -121,6 +121,58 @@ static int read_vtep(const struct lyd_node *t, struct cfg_vtep *out, char *err, 
 	return 0;
 }
 
+static void read_limit(const struct lyd_node *ln, struct cfg_rate_limit *l)
+{
+	const struct lyd_node *n;
+
+	l->burst = 65536;
+	LY_LIST_FOR(lyd_child(ln), n) {
+		if (is(n, "average-rate"))
+			l->average_kbps = (uint32_t)num(n);
+		else if (is(n, "peak-rate"))
+			l->peak_kbps = (uint32_t)num(n);
+		else if (is(n, "burst-size"))
+			l->burst = (uint32_t)num(n);
+		else if (is(n, "peak-burst-size"))
+			l->peak_burst = (uint32_t)num(n);
+	}
+}
+
+static void read_storm(const struct lyd_node *sn, struct cfg_storm *st)
+{
+	const struct lyd_node *n;
+
+	LY_LIST_FOR(lyd_child(sn), n) {
+		if (is(n, "broadcast"))
+			st->broadcast = (uint32_t)num(n);
+		else if (is(n, "multicast"))
+			st->multicast = (uint32_t)num(n);
+		else if (is(n, "unknown-unicast"))
+			st->unknown_unicast = (uint32_t)num(n);
+	}
+}
+
+static void read_vlan_map(const struct lyd_node *vn, struct cfg_vlan_map *m)
+{
+	const struct lyd_node *k;
+
+	LY_LIST_FOR(lyd_child(vn), k) {
+		if (is(k, "id"))
+			m->vlan = (uint16_t)num(k);
+		else if (is(k, "vni"))
+			m->vni = (uint32_t)num(k);
+		else if (is(k, "segment"))
+			snprintf(m->segment, sizeof(m->segment), "%s", lyd_get_value(k));
+	}
+}
+
+static enum cfg_port_role role_of(const char *r)
+{
+	return !strcmp(r, "uplink") ? CFG_ROLE_UPLINK
+	       : !strcmp(r, "host") ? CFG_ROLE_HOST
+	       : !strcmp(r, "host-interface") ? CFG_ROLE_HOST_IF : CFG_ROLE_VM;
+}
+
 static int read_port(const struct lyd_node *pn, struct cfg_port *p)
 {
 	const struct lyd_node *n;
@@ -134,24 +186,20 @@ static int read_port(const struct lyd_node *pn, struct cfg_port *p)
 		} else if (is(n, "devargs")) {
 			snprintf(p->devargs, sizeof(p->devargs), "%s", lyd_get_value(n));
 		} else if (is(n, "role")) {
-			const char *r = lyd_get_value(n);
-
-			p->role = !strcmp(r, "uplink") ? CFG_ROLE_UPLINK
-				: !strcmp(r, "host") ? CFG_ROLE_HOST : CFG_ROLE_VM;
+			p->role = role_of(lyd_get_value(n));
 		} else if (is(n, "mode")) {
 			p->mode = !strcmp(lyd_get_value(n), "trunk") ? CFG_MODE_TRUNK : CFG_MODE_ACCESS;
 		} else if (is(n, "access-vni")) {
 			p->access_vni = (uint32_t)num(n);
+		} else if (is(n, "access-segment")) {
+			snprintf(p->access_segment, sizeof(p->access_segment), "%s",
+				 lyd_get_value(n));
 		} else if (is(n, "vlan")) {
-			struct cfg_vlan_map *m = &p->vlans[p->n_vlans++];
-			const struct lyd_node *k;
-
-			LY_LIST_FOR(lyd_child(n), k) {
-				if (is(k, "id"))
-					m->vlan = (uint16_t)num(k);
-				else if (is(k, "vni"))
-					m->vni = (uint32_t)num(k);
-			}
+			read_vlan_map(n, &p->vlans[p->n_vlans++]);
+		} else if (is(n, "rate-limit")) {
+			read_limit(n, &p->limit);
+		} else if (is(n, "storm-control")) {
+			read_storm(n, &p->storm);
 		} else if (is(n, "mtu")) {
 			p->mtu = (uint16_t)num(n);
 			have_mtu = true;
@@ -181,10 +229,33 @@ static int read_vni(const struct lyd_node *vn, struct cfg_vni *v, char *err, uns
 			v->mac_limit = (uint32_t)num(n);
 		else if (is(n, "flood-unknown-unicast"))
 			v->no_flood_unknown = !boolean(n);
+		else if (is(n, "rate-limit"))
+			read_limit(n, &v->limit);
 		else if (is(n, "flood-vtep") && get_ip(n, &v->flood[v->n_flood++], err, errlen) < 0)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+static void read_segment(const struct lyd_node *sn, struct cfg_segment *g)
+{
+	const struct lyd_node *n;
+
+	g->learning = true;
+	LY_LIST_FOR(lyd_child(sn), n) {
+		if (is(n, "name"))
+			snprintf(g->name, sizeof(g->name), "%s", lyd_get_value(n));
+		else if (is(n, "vlan"))
+			g->vlan = (uint16_t)num(n);
+		else if (is(n, "team"))
+			snprintf(g->team, sizeof(g->team), "%s", lyd_get_value(n));
+		else if (is(n, "learning"))
+			g->learning = boolean(n);
+		else if (is(n, "mac-limit"))
+			g->mac_limit = (uint32_t)num(n);
+		else if (is(n, "rate-limit"))
+			read_limit(n, &g->limit);
+	}
 }
 
 static int enum_index(const char *v, const char *const *names, unsigned n)
@@ -295,7 +366,8 @@ static int alloc_lists(const struct lyd_node *first, struct cfg *c)
 	    alloc_array((void **)&c->vnis, count(first, "vni"), sizeof(*c->vnis)) < 0 ||
 	    alloc_array((void **)&c->teams, count(first, "team"), sizeof(*c->teams)) < 0 ||
 	    alloc_array((void **)&c->nexthops, count(first, "nexthop"), sizeof(*c->nexthops)) < 0 ||
-	    alloc_array((void **)&c->fdb, count(first, "static-fdb"), sizeof(*c->fdb)) < 0)
+	    alloc_array((void **)&c->fdb, count(first, "static-fdb"), sizeof(*c->fdb)) < 0 ||
+	    alloc_array((void **)&c->segs, count(first, "vlan-segment"), sizeof(*c->segs)) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -329,6 +401,8 @@ static int tree_to_cfg(const struct lyd_node *top, struct cfg *c, char *err, uns
 			rc = read_nexthop(n, &c->nexthops[c->n_nexthops++], err, errlen);
 		} else if (is(n, "static-fdb")) {
 			rc = read_fdb(n, &c->fdb[c->n_fdb++], err, errlen);
+		} else if (is(n, "vlan-segment")) {
+			read_segment(n, &c->segs[c->n_segs++]);
 		}
 		if (rc < 0)
 			return rc;

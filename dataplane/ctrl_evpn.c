@@ -211,7 +211,7 @@ void ctrl_evpn_fdb_changed(struct dp_ctrl *c, fdb_key_t key, const struct fdb_re
 	uint8_t mac[6];
 	const char *port;
 
-	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0)
+	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
 		return;
 	fdb_key_mac(key, mac);
 	if (now->kind == FDB_KIND_LOCAL && (port = port_name(c, now->dest)) != NULL) {
@@ -229,7 +229,7 @@ void ctrl_evpn_neigh_seen(struct dp_ctrl *c, uint16_t bd, uint16_t port, const s
 	unsigned i;
 
 	(void)port;
-	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0)
+	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
 		return;
 	for (i = 0; i < e->n_local; i++)
 		if (e->local[i].bd == bd && vx_ip_eq(&e->local[i].ip, ip))
@@ -271,7 +271,7 @@ static void add_vni(struct dp_ctrl *c, const struct cfg_vni *v)
 	e->vnis[e->n_vnis++] = v->id;
 	for (unsigned p = 0; p < c->cfg.n_ports; p++) {
 		const struct cfg_port *cp = &c->cfg.ports[p];
-		bool member = cp->role == CFG_ROLE_VM && cp->access_vni == v->id;
+		bool member = cfg_role_is_vm(cp->role) && cp->access_vni == v->id;
 
 		for (unsigned k = 0; k < cp->n_vlans; k++)
 			member |= cp->vlans[k].vni == v->id;

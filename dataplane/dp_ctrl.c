@@ -82,7 +82,8 @@ static bool ports_same(const struct cfg *a, const struct cfg *b)
 
 static bool port_binding_same(const struct cfg_port *a, const struct cfg_port *b)
 {
-	return a->mode == b->mode && a->access_vni == b->access_vni && a->n_vlans == b->n_vlans &&
+	return a->mode == b->mode && a->access_vni == b->access_vni &&
+	       strcmp(a->access_segment, b->access_segment) == 0 && a->n_vlans == b->n_vlans &&
 	       (a->n_vlans == 0 || memcmp(a->vlans, b->vlans, a->n_vlans * sizeof(*a->vlans)) == 0);
 }
 
@@ -95,10 +96,34 @@ static void flush_bd(struct dp_ctrl *c, uint16_t bd)
 		fdb_flush(c->fdb, bd, kinds[k], -1, on_removed, c);
 }
 
+static bool seg_key_in(const struct cfg *cfg, uint32_t key)
+{
+	for (unsigned i = 0; i < cfg->n_segs; i++)
+		if (dp_segment_key(cfg, &cfg->segs[i]) == key)
+			return true;
+	return false;
+}
+
+/* The bd of a registry key (VNI or segment key), allocated if new. */
+static uint16_t bd_alloc(struct dp_ctrl *c, uint32_t key)
+{
+	uint16_t bd = ctrl_bd_of_vni(c, key);
+
+	for (uint16_t b = 0; bd == DP_NO_BD && b < FDB_BD_MAX; b++)
+		if (c->bd_vni[b] == 0) {
+			bd = b;
+			c->bd_vni[b] = key;
+		}
+	return bd;
+}
+
 static int sync_bds(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen)
 {
 	for (uint16_t bd = 0; bd < FDB_BD_MAX; bd++) {
-		if (c->bd_vni[bd] != 0 && cfg_vni_by_id(next, c->bd_vni[bd]) == NULL) {
+		uint32_t k = c->bd_vni[bd];
+
+		if (k != 0 && (dp_bd_key_is_seg(k) ? !seg_key_in(next, k)
+						   : cfg_vni_by_id(next, k) == NULL)) {
 			flush_bd(c, bd);
 			fdb_set_bd_limit(c->fdb, bd, 0);
 			c->bd_vni[bd] = 0;
@@ -106,22 +131,29 @@ static int sync_bds(struct dp_ctrl *c, const struct cfg *next, char *msg, unsign
 	}
 	for (unsigned i = 0; i < next->n_vnis; i++) {
 		const struct cfg_vni *v = &next->vnis[i];
-		uint16_t bd = ctrl_bd_of_vni(c, v->id);
+		uint16_t bd = bd_alloc(c, v->id);
 
-		for (uint16_t b = 0; bd == DP_NO_BD && b < FDB_BD_MAX; b++)
-			if (c->bd_vni[b] == 0) {
-				bd = b;
-				c->bd_vni[b] = v->id;
-			}
-		if (bd == DP_NO_BD) {
-			snprintf(msg, msglen, "more than %u VNIs", FDB_BD_MAX);
-			return -ENOSPC;
-		}
+		if (bd == DP_NO_BD)
+			goto full;
 		fdb_set_bd_limit(c->fdb, bd, v->mac_limit);
 		if (!v->learning)
 			fdb_flush(c->fdb, bd, FDB_KIND_REMOTE, -1, on_removed, c);
 	}
+	for (unsigned i = 0; i < next->n_segs; i++) {
+		const struct cfg_segment *g = &next->segs[i];
+		uint32_t key = dp_segment_key(next, g);
+		uint16_t bd = key ? bd_alloc(c, key) : DP_NO_BD;
+
+		if (bd == DP_NO_BD)
+			goto full;
+		fdb_set_bd_limit(c->fdb, bd, g->mac_limit);
+		if (!g->learning)
+			fdb_flush(c->fdb, bd, FDB_KIND_LOCAL, DP_DEST_UPLINK, on_removed, c);
+	}
 	return 0;
+full:
+	snprintf(msg, msglen, "more than %u VNIs and segments", FDB_BD_MAX);
+	return -ENOSPC;
 }
 
 static int register_vteps(struct dp_ctrl *c, const struct cfg *next, char *msg, unsigned msglen)

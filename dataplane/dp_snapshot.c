@@ -35,6 +35,22 @@ static uint16_t bd_of_vni(const struct dp_build_input *in, uint32_t vni)
 	return DP_NO_BD;
 }
 
+uint32_t dp_segment_key(const struct cfg *c, const struct cfg_segment *g)
+{
+	for (unsigned t = 0; t < c->n_teams; t++)
+		if (strcmp(c->teams[t].name, g->team) == 0)
+			return dp_seg_key((uint16_t)t, g->vlan);
+	return 0;
+}
+
+static uint16_t bd_of_segment(const struct dp_build_input *in, const char *name)
+{
+	const struct cfg_segment *g = cfg_segment_by_name(in->cfg, name);
+	uint32_t key = g != NULL ? dp_segment_key(in->cfg, g) : 0;
+
+	return key != 0 ? bd_of_vni(in, key) : DP_NO_BD;
+}
+
 static int vtep_index(const struct dp_build_input *in, const struct vx_ip *ip)
 {
 	for (uint16_t i = 0; i < in->n_vteps; i++)
@@ -69,6 +85,7 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		struct dp_port *p = &s->ports[i];
 
 		p->eth_port = in->eth_port[i];
+		p->team = DP_NO_PORT;
 		p->role = (uint8_t)cp->role;
 		p->mtu = in->mtu != NULL ? in->mtu[i] : cp->mtu;
 		p->link_up = in->link_up != NULL ? in->link_up[i] : true;
@@ -76,10 +93,16 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		if (cp->role == CFG_ROLE_HOST)
 			s->host_port = i;
 		p->collecting = cp->role == CFG_ROLE_UPLINK;
-		if (cp->role != CFG_ROLE_VM)
+		if (!cfg_role_is_vm(cp->role))
 			continue;
+		p->limit = dp_meter_from_limit(&cp->limit, c->global.workers);
+		p->storm[0] = dp_meter_from_storm(cp->storm.broadcast, c->global.workers);
+		p->storm[1] = dp_meter_from_storm(cp->storm.multicast, c->global.workers);
+		p->storm[2] = dp_meter_from_storm(cp->storm.unknown_unicast, c->global.workers);
 		if (cp->mode == CFG_MODE_ACCESS) {
-			p->access_bd = cp->access_vni ? bd_of_vni(in, cp->access_vni) : DP_NO_BD;
+			p->access_bd = cp->access_vni ? bd_of_vni(in, cp->access_vni)
+				       : cp->access_segment[0] ? bd_of_segment(in, cp->access_segment)
+							       : DP_NO_BD;
 			if (p->access_bd != DP_NO_BD &&
 			    add_member(&s->bds[p->access_bd], i, 0) != 0)
 				return -ENOMEM;
@@ -92,7 +115,8 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		for (unsigned v = 0; v < DP_VLAN_COUNT; v++)
 			p->vlan_bd[v] = DP_NO_BD;
 		for (unsigned v = 0; v < cp->n_vlans; v++) {
-			uint16_t bd = bd_of_vni(in, cp->vlans[v].vni);
+			uint16_t bd = cp->vlans[v].vni ? bd_of_vni(in, cp->vlans[v].vni)
+				      : bd_of_segment(in, cp->vlans[v].segment);
 			uint16_t vid = cp->vlans[v].vlan;
 
 			if (bd == DP_NO_BD || vid == 0 || vid >= DP_VLAN_COUNT)
@@ -137,6 +161,7 @@ static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, cha
 		b->flood_unknown = !v->no_flood_unknown;
 		b->evpn = evpn;
 		b->suppress = evpn && c->evpn.suppress;
+		b->limit = dp_meter_from_limit(&v->limit, c->global.workers);
 		if (vni_map_add(s, v->id, bd) != 0)
 			return -ENOSPC;
 		b->flood = calloc(v->n_flood + n_extra + 1u, sizeof(*b->flood));
@@ -153,6 +178,62 @@ static int build_bds(struct dp_snapshot *s, const struct dp_build_input *in, cha
 			add_flood(b, (uint16_t)vi);
 		}
 	}
+	return 0;
+}
+
+static uint16_t *vlan_table(void)
+{
+	uint16_t *t = malloc(DP_VLAN_COUNT * sizeof(*t));
+
+	for (unsigned v = 0; t != NULL && v < DP_VLAN_COUNT; v++)
+		t[v] = DP_NO_BD;
+	return t;
+}
+
+/* VLAN-backed segments: their bds and each team's VLAN -> bd table. */
+static int build_segments(struct dp_snapshot *s, const struct dp_build_input *in, char *msg,
+			  unsigned msglen)
+{
+	const struct cfg *c = in->cfg;
+
+	for (uint16_t t = 0; t < s->n_teams; t++) {
+		s->teams[t].vlan_bd = NULL;
+		s->teams[t].native_bd = DP_NO_BD;
+		s->teams[t].underlay = t == s->underlay_team;
+		for (uint16_t m = 0; m < s->teams[t].n_members; m++)
+			if (s->teams[t].members[m] < s->n_ports)
+				s->ports[s->teams[t].members[m]].team = t;
+	}
+	for (unsigned i = 0; i < c->n_segs; i++) {
+		const struct cfg_segment *g = &c->segs[i];
+		uint32_t key = dp_segment_key(c, g);
+		uint16_t bd = key ? bd_of_vni(in, key) : DP_NO_BD;
+		uint16_t t = (uint16_t)((key >> 12) & 0xfff);
+		struct dp_bd *b;
+
+		if (bd == DP_NO_BD || t >= s->n_teams) {
+			snprintf(msg, msglen, "segment %s has no bridge domain or team", g->name);
+			return -EINVAL;
+		}
+		b = &s->bds[bd];
+		b->learning = g->learning;
+		b->flood_unknown = true;
+		b->team = t;
+		b->uplink_vlan = g->vlan;
+		b->limit = dp_meter_from_limit(&g->limit, c->global.workers);
+		if (g->vlan == 0) {
+			s->teams[t].native_bd = bd;
+			continue;
+		}
+		if (s->teams[t].vlan_bd == NULL && (s->teams[t].vlan_bd = vlan_table()) == NULL)
+			return -ENOMEM;
+		s->teams[t].vlan_bd[g->vlan] = bd;
+	}
+	/* a team with only a native segment still needs a (empty) VLAN table */
+	for (uint16_t t = 0; t < s->n_teams; t++)
+		if (s->teams[t].native_bd != DP_NO_BD && s->teams[t].vlan_bd == NULL &&
+		    (s->teams[t].vlan_bd = vlan_table()) == NULL)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -191,7 +272,12 @@ struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg
 		memcpy(s->teams, in->teams, in->n_teams * sizeof(*s->teams));
 	s->underlay_team = in->n_teams ? in->underlay_team : DP_NO_PORT;
 	s->nd = in->nd;
-	if (build_bds(s, in, msg, msglen) != 0 || build_ports(s, in, msg, msglen) != 0)
+	for (uint16_t b = 0; b < n_bds; b++)
+		s->bds[b].team = DP_NO_PORT;
+	for (uint16_t t = 0; t < s->n_teams; t++)
+		s->teams[t].vlan_bd = NULL; /* owned by this snapshot from here on */
+	if (build_bds(s, in, msg, msglen) != 0 || build_ports(s, in, msg, msglen) != 0 ||
+	    build_segments(s, in, msg, msglen) != 0)
 		goto fail;
 	/* LACP: a member collects only while its mux is Collecting. */
 	for (uint16_t t = 0; t < s->n_teams; t++)
@@ -213,6 +299,8 @@ void dp_snapshot_free(struct dp_snapshot *s)
 		return;
 	for (uint16_t i = 0; i < s->n_ports; i++)
 		free(s->ports[i].vlan_bd);
+	for (uint16_t t = 0; t < s->n_teams; t++)
+		free(s->teams[t].vlan_bd);
 	for (uint16_t b = 0; b < s->n_bds && s->bds; b++) {
 		free(s->bds[b].members);
 		free(s->bds[b].flood);
@@ -251,6 +339,39 @@ enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *fram
 		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
 	*bd = p->vlan_bd[*vlan];
 	return DP_CLASSIFY_OK;
+}
+
+enum dp_uplink_class dp_classify_uplink(const struct dp_snapshot *s, uint16_t port,
+					const uint8_t *frame, uint32_t len, uint16_t *bd,
+					bool *tagged)
+{
+	const struct dp_team *t;
+	uint16_t vid;
+
+	*tagged = false;
+	if (port >= s->n_ports || s->ports[port].team >= s->n_teams || len < 14)
+		return DP_UPLINK_UNDERLAY;
+	t = &s->teams[s->ports[port].team];
+	if (t->vlan_bd == NULL)
+		return DP_UPLINK_UNDERLAY;
+	if ((frame[12] == ETH_P_8021Q_BE0 && frame[13] == ETH_P_8021Q_BE1) ||
+	    (frame[12] == ETH_P_8021AD_BE0 && frame[13] == ETH_P_8021AD_BE1)) {
+		if (len < 18 || frame[12] != ETH_P_8021Q_BE0)
+			return DP_UPLINK_VLAN_UNKNOWN;
+		vid = (uint16_t)(((frame[14] << 8) | frame[15]) & 0x0fff);
+		if (t->vlan_bd[vid] == DP_NO_BD)
+			return DP_UPLINK_VLAN_UNKNOWN;
+		*bd = t->vlan_bd[vid];
+		*tagged = true;
+		return DP_UPLINK_SEGMENT;
+	}
+	if (frame[12] == 0x88 && frame[13] == 0x09) /* slow protocols: the team's own */
+		return DP_UPLINK_UNDERLAY;
+	if (t->native_bd != DP_NO_BD) {
+		*bd = t->native_bd;
+		return DP_UPLINK_SEGMENT;
+	}
+	return t->underlay ? DP_UPLINK_UNDERLAY : DP_UPLINK_UNTAGGED;
 }
 
 int dp_port_vlan_in_bd(const struct dp_snapshot *s, uint16_t port, uint16_t bd)

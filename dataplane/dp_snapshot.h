@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "cfg_model.h"
+#include "dp_meter.h"
 #include "fdb.h"
 #include "nd_proxy.h"
 #include "vtep_hdr.h"
@@ -27,8 +28,25 @@
 #define DP_NO_PORT 0xffffu
 #define DP_VLAN_COUNT 4096
 
+/** FDB_KIND_LOCAL dest of a MAC learned on the uplink team of a VLAN-backed
+ *  bridge domain: "behind the bd's team" (each bd has one team). */
+#define DP_DEST_UPLINK 0xfffeu
+
+/** Registry key (bd -> key, like a VNI) of a VLAN-backed segment: its team's
+ *  index and VLAN (0 = untagged) above the 24 VNI bits, so it never equals a
+ *  VNI and stays the same while team and VLAN do. */
+static inline uint32_t dp_seg_key(uint16_t team, uint16_t vlan)
+{
+	return 0x80000000u | ((uint32_t)team << 12) | vlan;
+}
+static inline bool dp_bd_key_is_seg(uint32_t key)
+{
+	return (key & 0x80000000u) != 0;
+}
+
 struct dp_port {
 	uint16_t eth_port;   /**< DPDK port id */
+	uint16_t team;       /**< uplinks: index of their team, else DP_NO_PORT */
 	uint8_t role;        /**< enum cfg_port_role */
 	uint8_t trunk;       /**< VM trunk: 802.1Q tags map to bridge domains */
 	uint16_t access_bd;  /**< access VM port: its bridge domain, else DP_NO_BD */
@@ -37,6 +55,8 @@ struct dp_port {
 	bool collecting;     /**< uplinks: accept data frames (LACP: Collecting) */
 	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
 	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
+	struct dp_meter_cfg limit;      /**< ingress rate limit (vm, host-interface) */
+	struct dp_meter_cfg storm[3];   /**< enum dp_storm order: bcast, mcast, unknown */
 };
 
 /** A local port in a bridge domain and the tag it uses there (0 = untagged). */
@@ -55,6 +75,9 @@ struct dp_bd {
 	struct dp_member *members;
 	uint16_t n_flood;
 	uint16_t *flood;     /**< VTEP indices for head-end replication */
+	uint16_t team;       /**< VLAN-backed: team index, DP_NO_PORT for a VNI */
+	uint16_t uplink_vlan; /**< VLAN-backed: tag on the team, 0 = untagged */
+	struct dp_meter_cfg limit; /**< on what local ports send into the bd */
 };
 
 #define DP_MAX_TEAMS DP_MAX_PORTS
@@ -75,6 +98,11 @@ struct dp_team {
 	/** Flow slot -> member port (DP_NO_PORT if none is active): a lookup
 	 *  instead of a division per packet. See dp_team_fill_slots(). */
 	uint16_t slot[DP_TEAM_SLOTS];
+	/** VLAN-backed segments on this team: VLAN id -> bd ([DP_VLAN_COUNT],
+	 *  DP_NO_BD where none), NULL if the team carries no segment. */
+	uint16_t *vlan_bd;
+	uint16_t native_bd;  /**< the untagged segment, DP_NO_BD if none */
+	bool underlay;       /**< carries VXLAN and the host path */
 };
 
 /** What a worker knows of a frame when it picks a team member. */
@@ -202,6 +230,31 @@ enum dp_classify_err {
  */
 enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame, uint32_t len,
 				    uint16_t *bd, uint16_t *vlan);
+
+/** What a frame received on an uplink is. */
+enum dp_uplink_class {
+	DP_UPLINK_UNDERLAY,     /**< VXLAN, slow protocols, host path: vtep_classify() */
+	DP_UPLINK_SEGMENT,      /**< a VLAN-backed segment's frame; *bd set */
+	DP_UPLINK_VLAN_UNKNOWN, /**< tagged with a VLAN no segment of the team has */
+	DP_UPLINK_UNTAGGED,     /**< untagged on a segment team that is not the underlay
+				     and has no native segment */
+};
+
+/**
+ * Classify a frame from uplink port. A team without segments passes
+ * everything to the underlay path, as before segments existed. On a team
+ * with segments: 802.1Q tags select a segment (or are dropped), slow
+ * protocols stay with the team, untagged frames go to the native segment,
+ * else to the underlay path on the underlay team, else are dropped.
+ * *tagged tells the caller to strip the tag.
+ */
+enum dp_uplink_class dp_classify_uplink(const struct dp_snapshot *s, uint16_t port,
+					const uint8_t *frame, uint32_t len, uint16_t *bd,
+					bool *tagged);
+
+/** The registry key of a configured segment (dp_seg_key() of its team's
+ *  position in cfg->teams and its VLAN); 0 if its team does not exist. */
+uint32_t dp_segment_key(const struct cfg *c, const struct cfg_segment *g);
 
 /** The tag a port uses in bd (0 = untagged), or -1 if the port is not in bd. */
 int dp_port_vlan_in_bd(const struct dp_snapshot *s, uint16_t port, uint16_t bd);

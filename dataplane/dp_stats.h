@@ -21,12 +21,22 @@ enum dp_drop {
 };
 const char *dp_drop_name(enum dp_drop d);
 
+/** Meter colours: green passes, yellow and red are dropped. */
+enum dp_colour { DP_GREEN, DP_YELLOW, DP_RED, DP_COLOURS };
+/** Storm-control classes. */
+enum dp_storm { DP_STORM_BCAST, DP_STORM_MCAST, DP_STORM_UNKNOWN, DP_STORMS };
+
 struct dp_port_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, drops;
+	uint64_t meter[DP_COLOURS];   /**< ingress rate limit, frames per colour */
+	uint64_t storm_drops[DP_STORMS];
 };
 
+/** VNIs count VXLAN encap/decap; VLAN-backed segments count frames out of and
+ *  into their team in the same fields. */
 struct dp_bd_stats {
 	uint64_t encap, decap, flood, drops;
+	uint64_t meter[DP_COLOURS];
 };
 
 struct dp_vtep_stats {

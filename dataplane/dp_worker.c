@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_meter.h>
 #include <rte_prefetch.h>
 
 #include "dp.h"
@@ -23,6 +25,20 @@ struct txbuf {
 	struct rte_mbuf *m[DP_TXBUF];
 };
 
+/* This worker's state of one rate limit (rte_meter trTCM) or storm limit
+ * (srTCM), configured from the snapshot's parameters when their id changes. */
+struct wmeter {
+	uint32_t id;
+	struct rte_meter_trtcm_profile prof;
+	struct rte_meter_trtcm m;
+};
+
+struct wstorm {
+	uint32_t id;
+	struct rte_meter_srtcm_profile prof;
+	struct rte_meter_srtcm m;
+};
+
 /* Everything a worker touches while handling one burst. */
 struct wctx {
 	struct dp *dp;
@@ -33,6 +49,10 @@ struct wctx {
 	uint16_t n_events;
 	struct fdb_learn_event events[DP_BURST];
 	struct txbuf tx[DP_MAX_PORTS];
+	uint64_t tsc;        /* meter clock, read once per VM-port burst */
+	struct wmeter port_m[DP_MAX_PORTS];
+	struct wstorm storm_m[DP_MAX_PORTS][DP_STORMS];
+	struct wmeter bd_m[FDB_BD_MAX];
 };
 
 static void tx_flush(struct wctx *c, uint16_t port)
@@ -189,6 +209,39 @@ static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t b
 	tx_enqueue(c, port, m);
 }
 
+/* Out of a VLAN-backed bd's team with the segment's tag (none for the native
+ * segment). Consumes m. */
+static void seg_out(struct wctx *c, struct rte_mbuf *m, uint16_t bd, const struct dp_flow *f)
+{
+	const struct dp_bd *b = &c->s->bds[bd];
+	const struct dp_team *t;
+	uint16_t port;
+
+	if (b->team >= c->s->n_teams) {
+		drop_bd(c, m, DP_DROP_NO_UPLINK, bd);
+		return;
+	}
+	t = &c->s->teams[b->team];
+	if (m->pkt_len > (uint32_t)t->mtu + RTE_ETHER_HDR_LEN) {
+		drop_bd(c, m, DP_DROP_MTU_EXCEEDED, bd);
+		return;
+	}
+	port = dp_team_pick(t, f);
+	if (port == DP_NO_PORT) {
+		drop_bd(c, m, DP_DROP_TEAM_DOWN, bd);
+		return;
+	}
+	if (b->uplink_vlan != 0) {
+		m->vlan_tci = b->uplink_vlan;
+		if (rte_vlan_insert(&m) != 0) {
+			drop(c, m, DP_DROP_NO_MBUF);
+			return;
+		}
+	}
+	c->st->bd[bd].encap++; /* VLAN-backed: frames out of the team */
+	tx_enqueue(c, port, m);
+}
+
 /* The source MAC part of an FDB key, mixed (balance-src-mac teams). */
 static inline uint32_t mac_hash(fdb_key_t key)
 {
@@ -211,11 +264,13 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 	struct dp_flow f = { .in_port = in_port, .src_mac_hash = src_mac_hash };
 	unsigned n_targets = 0, done = 0;
 
+	bool to_team = to_vteps && b->team != DP_NO_PORT;
+
 	for (uint16_t i = 0; i < b->n_members; i++)
 		n_targets += b->members[i].port != in_port;
 	if (to_vteps) {
-		n_targets += b->n_flood;
-		if (b->n_flood)
+		n_targets += b->n_flood + to_team;
+		if (b->n_flood || to_team)
 			f.hash = flow_hash(m);
 	}
 	if (n_targets == 0) {
@@ -245,9 +300,72 @@ static void flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t
 		c->st->bd[bd].flood++; /* head-end replicated copies, as the model says */
 		encap_to(c, copy, b->flood[i], bd, &f);
 	}
+	if (to_team) /* VLAN-backed: one copy out of the team; the original is left */
+		seg_out(c, m, bd, &f);
 }
 
 /* ---- frames from VM ports ---- */
+
+static __rte_noinline bool wmeter_setup(struct wmeter *w, const struct dp_meter_cfg *cfg)
+{
+	struct rte_meter_trtcm_params p = { .cir = cfg->cir, .pir = cfg->pir, .cbs = cfg->cbs,
+					    .pbs = cfg->pbs };
+
+	w->id = 0;
+	if (rte_meter_trtcm_profile_config(&w->prof, &p) != 0 ||
+	    rte_meter_trtcm_config(&w->m, &w->prof) != 0)
+		return false;
+	w->id = cfg->id;
+	return true;
+}
+
+/* Rate limit: true if the frame passes (green). Counts its colour. */
+static inline bool meter_pass(struct wctx *c, struct wmeter *w, const struct dp_meter_cfg *cfg,
+			      uint32_t len, uint64_t *colours)
+{
+	enum rte_color col;
+
+	if (unlikely(w->id != cfg->id) && !wmeter_setup(w, cfg))
+		return true;
+	col = rte_meter_trtcm_color_blind_check(&w->m, &w->prof, c->tsc, len);
+	colours[col]++;
+	return col == RTE_COLOR_GREEN;
+}
+
+static __rte_noinline bool wstorm_setup(struct wstorm *w, const struct dp_meter_cfg *cfg)
+{
+	struct rte_meter_srtcm_params p = { .cir = cfg->cir, .cbs = cfg->cbs, .ebs = 0 };
+
+	w->id = 0;
+	if (rte_meter_srtcm_profile_config(&w->prof, &p) != 0 ||
+	    rte_meter_srtcm_config(&w->m, &w->prof) != 0)
+		return false;
+	w->id = cfg->id;
+	return true;
+}
+
+/* Storm control of flooded frames from VM port pi: one "byte" per frame, so
+ * the meter counts frames per second. True if the frame may be flooded. */
+static inline bool storm_pass(struct wctx *c, uint16_t pi, enum dp_storm k)
+{
+	const struct dp_meter_cfg *cfg = &c->s->ports[pi].storm[k];
+	struct wstorm *w = &c->storm_m[pi][k];
+
+	if (cfg->id == 0)
+		return true;
+	if (unlikely(w->id != cfg->id) && !wstorm_setup(w, cfg))
+		return true;
+	if (rte_meter_srtcm_color_blind_check(&w->m, &w->prof, c->tsc, 1) == RTE_COLOR_GREEN)
+		return true;
+	c->st->port[pi].storm_drops[k]++;
+	return false;
+}
+
+static inline enum dp_storm bum_kind(const uint8_t *dst)
+{
+	return (dst[0] & dst[1] & dst[2] & dst[3] & dst[4] & dst[5]) == 0xff ? DP_STORM_BCAST
+									      : DP_STORM_MCAST;
+}
 
 static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
 			const uint8_t *src, uint16_t port)
@@ -344,6 +462,7 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
 
+	c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint16_t bd = 0, vlan = 0;
@@ -361,6 +480,18 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			};
 			c->st->port[pi].drops++;
 			drop(c, m, why[err]);
+			continue;
+		}
+		if (p->limit.id != 0 &&
+		    !meter_pass(c, &c->port_m[pi], &p->limit, m->pkt_len, c->st->port[pi].meter)) {
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_RATE_LIMIT);
+			continue;
+		}
+		if (c->s->bds[bd].limit.id != 0 &&
+		    !meter_pass(c, &c->bd_m[bd], &c->s->bds[bd].limit, m->pkt_len,
+				c->st->bd[bd].meter)) {
+			drop_bd(c, m, DP_DROP_RATE_LIMIT, bd);
 			continue;
 		}
 		if (vlan != 0 || p->trunk) {
@@ -398,16 +529,25 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 				continue;
 		}
 		if (eth_dst(m)[0] & 1) {
-			flood(c, m, pi, bds[i], true, src_hash);
-		} else if (d->kind == 0) {
-			if (b->flood_unknown)
+			if (storm_pass(c, pi, bum_kind(eth_dst(m))))
 				flood(c, m, pi, bds[i], true, src_hash);
 			else
+				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
+		} else if (d->kind == 0) {
+			if (!b->flood_unknown)
 				drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
+			else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
+				flood(c, m, pi, bds[i], true, src_hash);
+			else
+				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };
 			encap_to(c, m, (uint16_t)d->dest, bds[i], &f);
+		} else if (d->dest == DP_DEST_UPLINK) {
+			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
+					     .in_port = pi };
+			seg_out(c, m, bds[i], &f);
 		} else if (d->dest == pi) {
 			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
 		} else if (d->dest >= c->s->n_ports) {
@@ -439,6 +579,54 @@ static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result 
 	memcpy(e->vtep_ip, vtep->a, sizeof(e->vtep_ip));
 }
 
+/* A MAC seen behind the team of a VLAN-backed bd. */
+static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
+			 const uint8_t *src)
+{
+	struct fdb_learn_event *e;
+
+	if (!fdb_mac_learnable(src))
+		return;
+	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
+		fdb_touch(c->dp->fdb, key, c->now_s);
+		return;
+	}
+	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
+		return;
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = DP_DEST_UPLINK };
+}
+
+/* Active-backup: segment frames are taken from the active member only, as a
+ * bond does; the switch floods our own broadcasts back on the backup link. */
+static inline bool seg_member_receives(const struct dp_snapshot *s, uint16_t pi)
+{
+	const struct dp_team *t = &s->teams[s->ports[pi].team];
+
+	return t->mode != CFG_TEAM_ACTIVE_BACKUP || t->slot[0] == pi;
+}
+
+/* A frame of a VLAN-backed segment from its team: to local ports only. A
+ * broadcast or multicast frame whose source is a local port's MAC is our own
+ * flood coming back (switch-independent teams): dropped, not learned. */
+static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
+		   const struct fdb_result *s, const struct fdb_result *d, uint16_t bd)
+{
+	if ((eth_dst(m)[0] & 1) && (s->kind == FDB_KIND_LOCAL || s->kind == FDB_KIND_STATIC_LOCAL) &&
+	    s->dest < c->s->n_ports) {
+		drop_bd(c, m, DP_DROP_UPLINK_REFLECTED, bd);
+		return;
+	}
+	if (c->s->bds[bd].learning)
+		learn_uplink(c, skey, s, eth_src(m));
+	if ((eth_dst(m)[0] & 1) || d->kind == 0)
+		flood(c, m, DP_NO_PORT, bd, false, 0);
+	else if (d->dest >= c->s->n_ports || fdb_kind_is_remote((enum fdb_kind)d->kind))
+		drop_bd(c, m, DP_DROP_SAME_PORT, bd); /* behind the team it came from */
+	else
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+}
+
 static void to_host(struct wctx *c, struct rte_mbuf *m)
 {
 	if (c->s->host_port == DP_NO_PORT) {
@@ -466,14 +654,44 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
+	bool seg[DP_BURST];
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_decap_info info;
 		enum vtep_class cls;
-		uint16_t bd;
+		uint16_t bd = 0;
+		bool tagged;
 
 		c->st->port[pi].rx_bytes += m->pkt_len;
+		switch (dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
+					   rte_pktmbuf_data_len(m), &bd, &tagged)) {
+		case DP_UPLINK_UNDERLAY:
+			break;
+		case DP_UPLINK_SEGMENT:
+			if (!c->s->ports[pi].collecting || !seg_member_receives(c->s, pi)) {
+				c->st->port[pi].drops++;
+				drop(c, m, DP_DROP_NOT_COLLECTING);
+				continue;
+			}
+			if (tagged)
+				vlan_strip(m);
+			c->st->bd[bd].decap++; /* VLAN-backed: frames in from the team */
+			seg[k] = true;
+			skey[k] = fdb_key_at(bd, eth_src(m));
+			dkey[k] = fdb_key_at(bd, eth_dst(m));
+			bds[k] = bd;
+			ok[k++] = m;
+			continue;
+		case DP_UPLINK_VLAN_UNKNOWN:
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_UPLINK_VLAN_UNKNOWN);
+			continue;
+		case DP_UPLINK_UNTAGGED:
+			c->st->port[pi].drops++;
+			drop(c, m, DP_DROP_UPLINK_UNTAGGED);
+			continue;
+		}
 		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
 				    &c->s->local, &info);
 		if (cls == VTEP_CLASS_SLOWPROTO) {
@@ -503,6 +721,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		rte_pktmbuf_adj(m, info.inner_off);
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
 		c->st->bd[bd].decap++;
+		seg[k] = false;
 		vtep[k] = info.outer_src;
 		skey[k] = fdb_key_at(bd, eth_src(m));
 		dkey[k] = fdb_key_at(bd, eth_dst(m));
@@ -516,6 +735,10 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		struct rte_mbuf *m = ok[i];
 		const struct fdb_result *d = &dres[i];
 
+		if (seg[i]) {
+			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
+			continue;
+		}
 		if (c->s->bds[bds[i]].learning)
 			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
 		if (d->kind == 0 && !(eth_dst(m)[0] & 1) && !c->s->bds[bds[i]].flood_unknown)
@@ -597,6 +820,7 @@ int dp_worker_main(void *arg)
 				continue;
 			switch (c->s->ports[rq->port].role) {
 			case CFG_ROLE_VM:
+			case CFG_ROLE_HOST_IF:
 				vm_burst(c, rq->port, pkts, n);
 				break;
 			case CFG_ROLE_UPLINK:

@@ -14,7 +14,7 @@
 
 #define S(...) cfg_state_setf(st, __VA_ARGS__)
 
-static const char *const role_names[] = { "vm", "uplink", "host" };
+static const char *const role_names[] = { "vm", "uplink", "host", "host-interface" };
 
 static char *u64s(char *buf, uint64_t v)
 {
@@ -35,7 +35,7 @@ static void show_ports(struct dp_ctrl *c, struct cfg_state *st, const struct dp_
 		S(role_names[p->role], "/vxsw:state/port[name='%s']/role", n);
 		S(u64s(b, c->dp.ports[i].eth_port), "/vxsw:state/port[name='%s']/port-id", n);
 		S(c->dp.ports[i].link_up ? "up" : "down", "/vxsw:state/port[name='%s']/link", n);
-		if (p->role == CFG_ROLE_VM) {
+		if (cfg_role_is_vm(p->role)) {
 			S(p->mode == CFG_MODE_TRUNK ? "trunk" : "access",
 			  "/vxsw:state/port[name='%s']/mode", n);
 			if (p->mode == CFG_MODE_ACCESS)
@@ -86,7 +86,42 @@ struct fdb_show {
 	uint32_t now;
 	uint32_t vni;    /**< 0 = all */
 	uint32_t shown;
+	bool segments;       /**< list segment MACs, not VNI ones */
 };
+
+static const char *segment_of_bd(const struct dp_ctrl *c, uint16_t bd)
+{
+	for (unsigned i = 0; i < c->cfg.n_segs; i++)
+		if (dp_segment_key(&c->cfg, &c->cfg.segs[i]) == c->bd_vni[bd])
+			return c->cfg.segs[i].name;
+	return "?";
+}
+
+/* Entries of VLAN-backed segments go to their own list (show segment-macs);
+ * show fdb keeps the VNI ones. */
+static int show_segment_mac(struct fdb_show *fs, const struct fdb_entry_view *e, uint16_t bd,
+			    const char *m)
+{
+	struct cfg_state *st = fs->st;
+	struct dp_ctrl *c = fs->c;
+	const char *seg = segment_of_bd(c, bd);
+	bool up = e->r.dest == DP_DEST_UPLINK;
+	char b[24];
+
+	if (!fs->segments)
+		return 0;
+#define E(v, leaf) S(v, "/vxsw:state/segment-mac[segment='%s'][mac='%s']/" leaf, seg, m)
+	E(up ? "uplink" : fdb_kind_name((enum fdb_kind)e->r.kind), "kind");
+	for (unsigned i = 0; up && i < c->cfg.n_segs; i++)
+		if (strcmp(c->cfg.segs[i].name, seg) == 0)
+			E(c->cfg.segs[i].team, "port");
+	if (!up)
+		E(e->r.dest < c->cfg.n_ports ? c->cfg.ports[e->r.dest].name : "?", "port");
+	if (e->r.kind == FDB_KIND_LOCAL)
+		E(u64s(b, fs->now >= e->last_seen_s ? fs->now - e->last_seen_s : 0), "age");
+#undef E
+	return 0;
+}
 
 static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 {
@@ -98,6 +133,8 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 	char m[18], b[24], ip[VX_IP_STRLEN];
 	uint32_t vni = bd < FDB_BD_MAX ? c->bd_vni[bd] : 0;
 
+	if (fs->segments && !dp_bd_key_is_seg(vni))
+		return 0;
 	if (fs->vni != 0 && vni != fs->vni)
 		return 0;
 	if (fs->shown == FDB_SHOW_MAX)
@@ -105,6 +142,8 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 	fs->shown++;
 	fdb_key_mac(e->key, mac);
 	vx_mac_str(mac, m, sizeof(m));
+	if (dp_bd_key_is_seg(vni))
+		return show_segment_mac(fs, e, bd, m);
 #define E(v, leaf) S(v, "/vxsw:state/fdb/entry[vni='%u'][mac='%s']/" leaf, vni, m)
 	E(fdb_kind_name((enum fdb_kind)e->r.kind), "kind");
 	if (fdb_kind_is_remote((enum fdb_kind)e->r.kind))
@@ -129,6 +168,120 @@ static void show_fdb(struct dp_ctrl *c, struct cfg_state *st, uint32_t vni)
 	S(u64s(b, s.max_entries), "/vxsw:state/fdb/max-entries");
 	fdb_walk(c->fdb, show_fdb_entry, &fs);
 	S(u64s(b, fs.shown), "/vxsw:state/fdb/shown");
+}
+
+static void show_segment_macs(struct dp_ctrl *c, struct cfg_state *st)
+{
+	struct fdb_show fs = { .c = c, .st = st, .now = vx_now_s(), .segments = true };
+
+	fdb_walk(c->fdb, show_fdb_entry, &fs);
+}
+
+static const char *limit_str(const struct cfg_rate_limit *l, char *buf, size_t len)
+{
+	if (l->average_kbps == 0)
+		return "-";
+	if (l->peak_kbps != 0)
+		snprintf(buf, len, "%u/%u kbit/s, burst %u", l->average_kbps, l->peak_kbps, l->burst);
+	else
+		snprintf(buf, len, "%u kbit/s, burst %u", l->average_kbps, l->burst);
+	return buf;
+}
+
+/* Ports bound to a VNI (vni != 0) or a segment, as "a,b,c". */
+static const char *bound_ports(const struct cfg *cfg, uint32_t vni, const char *seg, char *buf,
+			       size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < cfg->n_ports && off < len; i++) {
+		const struct cfg_port *p = &cfg->ports[i];
+		bool in = vni ? p->access_vni == vni : strcmp(p->access_segment, seg) == 0;
+
+		for (unsigned v = 0; !in && v < p->n_vlans; v++)
+			in = vni ? p->vlans[v].vni == vni : strcmp(p->vlans[v].segment, seg) == 0;
+		if (in && cfg_role_is_vm(p->role))
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? "," : "", p->name);
+	}
+	return off ? buf : "-";
+}
+
+static void show_one_segment(struct dp_ctrl *c, struct cfg_state *st,
+			     const struct dp_lcore_stats *t, const char *name, uint16_t bd,
+			     const struct cfg_rate_limit *l)
+{
+	char b[96];
+
+#define G(v, leaf) S(v, "/vxsw:state/segment[name='%s']/" leaf, name)
+	G(u64s(b, fdb_bd_count(c->fdb, bd)), "mac-count");
+	G(limit_str(l, b, sizeof(b)), "rate-limit");
+	G(u64s(b, t->bd[bd].meter[DP_GREEN]), "green");
+	G(u64s(b, t->bd[bd].meter[DP_YELLOW]), "yellow");
+	G(u64s(b, t->bd[bd].meter[DP_RED]), "red");
+	G(u64s(b, t->bd[bd].drops), "drops");
+#undef G
+}
+
+static void show_segments(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
+{
+	const char *under = c->n_teams ? c->teams[c->underlay_team].name : "-";
+	char name[24], b[256];
+
+	for (unsigned i = 0; i < c->cfg.n_vnis; i++) {
+		const struct cfg_vni *v = &c->cfg.vnis[i];
+		uint16_t bd = ctrl_bd_of_vni(c, v->id);
+
+		if (bd == DP_NO_BD)
+			continue;
+		snprintf(name, sizeof(name), "vni:%u", v->id);
+#define G(v, leaf) S(v, "/vxsw:state/segment[name='%s']/" leaf, name)
+		G("overlay", "kind");
+		G(u64s(b, v->id), "vni");
+		G(under, "team");
+		G(bound_ports(&c->cfg, v->id, NULL, b, sizeof(b)), "ports");
+#undef G
+		show_one_segment(c, st, t, name, bd, &v->limit);
+	}
+	for (unsigned i = 0; i < c->cfg.n_segs; i++) {
+		const struct cfg_segment *g = &c->cfg.segs[i];
+		uint16_t bd = ctrl_bd_of_vni(c, dp_segment_key(&c->cfg, g));
+
+		if (bd == DP_NO_BD)
+			continue;
+#define G(v, leaf) S(v, "/vxsw:state/segment[name='%s']/" leaf, g->name)
+		G("vlan", "kind");
+		G(g->vlan ? u64s(b, g->vlan) : "untagged", "vlan");
+		G(g->team, "team");
+		G(bound_ports(&c->cfg, 0, g->name, b, sizeof(b)), "ports");
+#undef G
+		show_one_segment(c, st, t, g->name, bd, &g->limit);
+	}
+}
+
+static void show_limits(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
+{
+	char b[96];
+
+	for (uint16_t i = 0; i < c->cfg.n_ports; i++) {
+		const struct cfg_port *p = &c->cfg.ports[i];
+		const struct dp_port_stats *ps = &t->port[i];
+
+		if (!cfg_role_is_vm(p->role))
+			continue;
+#define L(v, leaf) S(v, "/vxsw:state/port-limit[name='%s']/" leaf, p->name)
+		L(limit_str(&p->limit, b, sizeof(b)), "rate-limit");
+		L(u64s(b, ps->meter[DP_GREEN]), "green");
+		L(u64s(b, ps->meter[DP_YELLOW]), "yellow");
+		L(u64s(b, ps->meter[DP_RED]), "red");
+		snprintf(b, sizeof(b), "%u/%u/%u", p->storm.broadcast, p->storm.multicast,
+			 p->storm.unknown_unicast);
+		L(b, "storm-control");
+		L(u64s(b, ps->storm_drops[DP_STORM_BCAST]), "broadcast-dropped");
+		L(u64s(b, ps->storm_drops[DP_STORM_MCAST]), "multicast-dropped");
+		L(u64s(b, ps->storm_drops[DP_STORM_UNKNOWN]), "unknown-unicast-dropped");
+#undef L
+	}
 }
 
 static void show_vtep(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
@@ -353,6 +506,9 @@ static const struct view {
 	{ "evpn", NULL, "/vxsw:state/evpn" },
 	{ "evpn-mac", "/vxsw:state/evpn-mac", "/vxsw:state/evpn-mac" },
 	{ "evpn-neigh", "/vxsw:state/evpn-neigh", "/vxsw:state/evpn-neigh" },
+	{ "segments", "/vxsw:state/segment", "/vxsw:state/segment" },
+	{ "segment-macs", "/vxsw:state/segment-mac", "/vxsw:state/segment-mac" },
+	{ "limits", "/vxsw:state/port-limit", "/vxsw:state/port-limit" },
 };
 #define N_VIEWS (sizeof(views) / sizeof(views[0]))
 
@@ -376,6 +532,9 @@ static void fill(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_
 	case 5: show_drops(st, t); break;
 	case 6: show_team(c, st, t, arg, false); break;
 	case 7: show_team(c, st, t, arg, true); break;
+	case 11: show_segments(c, st, t); break;
+	case 12: show_segment_macs(c, st); break;
+	case 13: show_limits(c, st, t); break;
 	default: show_evpn(c, st, t, v->what); break;
 	}
 }

@@ -76,7 +76,7 @@ static int tel_vni(const char *cmd, const char *params, struct rte_tel_data *d)
 		uint32_t vni = tel_ctrl->bd_vni[bd];
 		struct rte_tel_data *v;
 
-		if (vni == 0 || (v = rte_tel_data_alloc()) == NULL)
+		if (vni == 0 || dp_bd_key_is_seg(vni) || (v = rte_tel_data_alloc()) == NULL)
 			continue;
 		rte_tel_data_start_dict(v);
 		rte_tel_data_add_dict_u64(v, "encap", t->bd[bd].encap);

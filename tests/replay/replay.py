@@ -865,6 +865,149 @@ def mac_limit(t):
     t.expect_port(d, "up0", [])
 
 
+# ---- VLAN-backed segments ----
+
+X = "02:00:00:00:0a:01"   # a host behind the physical switch
+A3 = "02:00:00:00:01:03"  # a VM behind vm3
+
+
+def seg_teams(d, *teams):
+    """One active-backup team per (name, members): no LACP in a replay."""
+    d.teams = [{"name": n, "mode": "active-backup", "member": list(m)} for n, m in teams]
+
+
+@case
+def vlan_segment_in_out(t):
+    """VLAN-backed segments: a VM's frames leave the team tagged with the
+    segment's VLAN (a trunk VM's own tag translated), the native segment's
+    untagged; frames from the team are untagged (or re-tagged for a trunk)
+    and reach the segment's local ports only, never the uplink again;
+    unknown tags and untagged frames on a team without a native segment are
+    dropped and counted; MACs are learned on both sides."""
+    from_vm1 = [udp_frame(U, A, 80), arp_request(A)]
+    from_vm2 = [tagged(arp_request(B, sip="10.0.1.2"), 5)]
+    from_vm3 = [udp_frame(BCAST, A3, 70, sport=9)]
+    up0_in = [tagged(udp_frame(A, X, 90), 20), tagged(arp_request(X, sip="10.0.0.7"), 20),
+              tagged(udp_frame(BCAST, X, 66, sport=4), 30), tagged(udp_frame(A, X, 60), 99),
+              tagged(udp_frame(BCAST, X, 60, sport=5), 20, tpid=0x88a8)]
+    up1_in = [udp_frame(A3, X, 100, sport=6), tagged(udp_frame(A3, X, 100), 20)]
+    up2_in = [udp_frame(BCAST, X, 64, sport=8)]
+    d = t.daemon()
+    d.add_port("vm1", "vm", from_vm1, access_segment="s20")
+    d.add_port("vm2", "vm", from_vm2, mode="trunk", vlan=[{"id": 5, "segment": "s30"}])
+    d.add_port("vm3", "vm", from_vm3, access_segment="plain")
+    d.add_port("up0", "uplink", up0_in)
+    d.add_port("up1", "uplink", up1_in)
+    d.add_port("up2", "uplink", up2_in)
+    seg_teams(d, ("t1", ["up0"]), ("t2", ["up1"]), ("t3", ["up2"]))
+    d.segments = [{"name": "s20", "vlan": 20, "team": "t1"},
+                  {"name": "s30", "vlan": 30, "team": "t1"},
+                  {"name": "plain", "team": "t2"},
+                  {"name": "s40", "vlan": 40, "team": "t3"}]
+    t.run(d, settle=0.4)
+    macs = d.segment_macs()
+    for key, kind, port in ((("s20", A), "local", "vm1"), (("s20", X), "uplink", "t1"),
+                            (("s30", B), "local", "vm2"), (("plain", A3), "local", "vm3"),
+                            (("plain", X), "uplink", "t2")):
+        e = macs.get(key)
+        t.check(e is not None and e.get("kind") == kind and e.get("port") == port,
+                f"segment-mac {key}: {e}, expected {kind} {port}")
+    t.check(d.fdb() == [], f"show fdb lists segment MACs: {d.fdb()}")
+    segs = d.segments_state()
+    t.check(segs.get("s20", {}).get("kind") == "vlan" and segs["s20"].get("vlan") == 20
+            and segs["s20"].get("team") == "t1" and segs["s20"].get("ports") == "vm1"
+            and segs["s20"].get("mac-count") == 2, f"show segments s20: {segs.get('s20')}")
+    t.check(segs.get("plain", {}).get("vlan") == "untagged", f"plain: {segs.get('plain')}")
+    t.expect_drops(d, {"uplink-vlan-not-in-segment": 3, "uplink-untagged-no-segment": 1})
+    t.stop(d)
+    t.expect_port(d, "up0", [tagged(f, 20) for f in from_vm1] +
+                  [tagged(arp_request(B, sip="10.0.1.2"), 30)], ordered=False)
+    t.expect_port(d, "vm1", [udp_frame(A, X, 90), arp_request(X, sip="10.0.0.7")])
+    t.expect_port(d, "vm2", [tagged(udp_frame(BCAST, X, 66, sport=4), 5)])
+    t.expect_port(d, "vm3", [udp_frame(A3, X, 100, sport=6)])
+    t.expect_port(d, "up1", from_vm3)
+    t.expect_port(d, "up2", [])
+
+
+@case
+def vlan_segment_isolated_from_overlay(t):
+    """A VLAN-backed segment and a VNI on the same team with the same MACs
+    in both: frames stay in their own segment (VXLAN for the VNI, tag 20 for
+    the segment), and each keeps its own FDB entry for the shared MAC."""
+    from_vm1 = [arp_request(A), udp_frame(R, A, 90)]
+    from_vm3 = [arp_request(A, sip="10.0.0.3"), udp_frame(R, A, 91)]
+    up0_in = [vxlan_in(udp_frame(A, R, 100), 100), tagged(udp_frame(A, R, 110), 20)]
+    d = t.daemon()
+    d.add_port("vm1", "vm", from_vm1, access_vni=100)
+    d.add_port("vm3", "vm", from_vm3, access_segment="s20")
+    d.add_port("up0", "uplink", up0_in)
+    seg_teams(d, ("t1", ["up0"]))
+    d.vnis = [{"id": 100, "flood-vtep": [VTEP2]}]
+    d.nexthops = [{"vtep": VTEP2, "mac": NH2}]
+    d.segments = [{"name": "s20", "vlan": 20, "team": "t1"}]
+    t.run(d, settle=0.4)
+    fdb = {(int(e["vni"]), e["mac"].lower()): e for e in d.fdb()}
+    macs = d.segment_macs()
+    t.check(fdb.get((100, A), {}).get("port") == "vm1", f"fdb vni 100 {A}: {fdb.get((100, A))}")
+    t.check(macs.get(("s20", A), {}).get("port") == "vm3", f"segment s20 {A}: {macs.get(('s20', A))}")
+    t.check(macs.get(("s20", R), {}).get("kind") == "uplink", f"segment s20 {R}: {macs}")
+    t.expect_drops(d, {})
+    t.stop(d)
+    src = mac_str(d.pcap_mac("up0"))
+    t.expect_port(d, "up0", [Vx(NH2, src, LOCAL4, VTEP2, 100, f, i) for i, f in enumerate(from_vm1)]
+                  + [tagged(f, 20) for f in from_vm3], ordered=False)
+    t.expect_port(d, "vm1", [udp_frame(A, R, 100)])
+    t.expect_port(d, "vm3", [udp_frame(A, R, 110)])
+
+
+# ---- rate limits and storm control ----
+
+@case
+def rate_limit_and_storm_control(t):
+    """Ingress limits drop what is over them and count colours: a VM port at
+    8 kbit/s with a 1600-byte bucket passes one 1000-byte frame of a burst of
+    ten (nine red); a VNI with the same limit does the same for its ports
+    together; storm control passes 1 broadcast, 2 multicast and 1 unknown
+    unicast frame of three each (limits in frames/s, bucket one second deep)."""
+    C = "02:00:00:00:01:0c"
+    limited = [udp_frame(B, A, 1000, sport=i) for i in range(10)]
+    bc = [arp_request(B, tip=f"10.0.0.{i}") for i in range(3)]
+    mc = [pad(Ether(dst="01:00:5e:00:00:01", src=B) / IP(src="10.0.0.2", dst="224.0.0.1") /
+              UDP(sport=i, dport=9), 70) for i in range(3)]
+    uu = [udp_frame(U, B, 80, sport=i) for i in range(3)]
+    seg = [udp_frame(C, T, 1000, sport=i) for i in range(5)]
+    d = t.daemon()
+    limit = {"average-rate": 8, "burst-size": 1600}
+    d.add_port("vm1", "vm", limited, access_vni=100, rate_limit=limit)
+    d.add_port("vm2", "vm", bc + mc + uu, access_vni=100,
+               storm_control={"broadcast": 1, "multicast": 2, "unknown-unicast": 1})
+    d.add_port("vm3", "vm", seg, access_vni=300)
+    d.add_port("vm4", "vm", [], access_vni=300)
+    d.add_port("up0", "uplink", [])
+    d.vnis = [{"id": 100}, {"id": 300, "rate-limit": limit}]
+    d.static_fdb = [{"vni": 100, "mac": A, "port": "vm1"}, {"vni": 100, "mac": B, "port": "vm2"},
+                    {"vni": 300, "mac": C, "port": "vm4"}, {"vni": 300, "mac": T, "port": "vm3"}]
+    t.run(d)
+    lim = {p["name"]: p for p in d.show("limits").get("port-limit", [])}
+    v1 = lim.get("vm1", {})
+    t.check((v1.get("green"), v1.get("yellow"), v1.get("red")) == ("1", "0", "9"),
+            f"vm1 colours {v1}")
+    t.check(v1.get("rate-limit") == "8 kbit/s, burst 1600", f"vm1 limit {v1.get('rate-limit')}")
+    v2 = lim.get("vm2", {})
+    t.check((v2.get("broadcast-dropped"), v2.get("multicast-dropped"),
+             v2.get("unknown-unicast-dropped")) == ("2", "1", "2"), f"vm2 storm {v2}")
+    t.check(v2.get("storm-control") == "1/2/1", f"vm2 storm config {v2.get('storm-control')}")
+    g = d.segments_state().get("vni:300", {})
+    t.check((g.get("green"), g.get("red")) == (1, 4), f"vni:300 colours {g}")
+    t.expect_drops(d, {"rate-limit-exceeded": 13, "storm-control": 5})
+    t.stop(d)
+    t.expect_port(d, "vm2", limited[:1])
+    t.expect_port(d, "vm1", [bc[0], mc[0], mc[1], uu[0]])
+    t.expect_port(d, "vm4", seg[:1])
+    t.expect_port(d, "vm3", [])
+    t.expect_port(d, "up0", [])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-k", dest="pattern", help="run the cases whose name contains this")

@@ -122,6 +122,8 @@ class Vxswd:
         self.vnis = []
         self.nexthops = []
         self.static_fdb = []
+        self.teams = []
+        self.segments = []
         self.proc = None
         self.rc = None
         self._npcap = 0
@@ -177,6 +179,10 @@ class Vxswd:
             top["nexthop"] = self.nexthops
         if self.static_fdb:
             top["static-fdb"] = self.static_fdb
+        if self.teams:
+            top["team"] = self.teams
+        if self.segments:
+            top["vlan-segment"] = self.segments
         return {"vxsw:vxsw": top}
 
     # -- running --
@@ -258,6 +264,14 @@ class Vxswd:
     def vtep_stats(self):
         st = self.show("vtep")
         return {r["address"]: r for r in st.get("vtep", {}).get("remote", [])}
+
+    def segments_state(self):
+        st = self.show("segments")
+        return {g["name"]: {k: _num(v) for k, v in g.items()} for g in st.get("segment", [])}
+
+    def segment_macs(self):
+        st = self.show("segment-macs")
+        return {(e["segment"], e["mac"].lower()): e for e in st.get("segment-mac", [])}
 
     def fdb(self):
         st = self.show("fdb")

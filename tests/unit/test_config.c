@@ -232,7 +232,7 @@ static const struct {
 	{ "bad-missing-devargs.json",
 	  TOP "/port[name='up0']/devargs: Mandatory node \"devargs\" instance does not exist." },
 	{ "bad-vlan-no-vni.json",
-	  TOP "/port[name='vm1']/vlan[id='20']/vni: Mandatory node \"vni\" instance does not exist." },
+	  TOP "/port[name='vm1']/vlan[id='20']/binding: Mandatory choice \"binding\" data do not exist." },
 	{ "bad-access-vni-on-trunk.json",
 	  TOP "/port[name='vm1']/access-vni: When condition \"../mode = 'access'\" not satisfied." },
 	{ "bad-port-name.json", TOP "/port/name: Unsatisfied pattern - \"vm 1\" does not conform" },
