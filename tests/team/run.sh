@@ -120,12 +120,14 @@ flows() {
 	local a b
 	a=$(members_tx) || return 1
 	udp_flows "$@"
-	sleep 0.2
+	sleep 0.5 # let a worker that shares its CPU catch up before counting
 	b=$(members_tx) || return 1
 	read -r D0 D1 < <(echo "$a $b" | awk '{ print $3 - $1, $4 - $2 }')
 	echo "    $1 -> $2: $3 flows x $4 packets -> up0 +$D0, up1 +$D1"
 }
-# spread MIN_TOTAL: both members carried at least 10 % of at least MIN_TOTAL packets.
+# spread MIN_TOTAL: both members carried at least 10 % of at least MIN_TOTAL packets
+# (callers ask for ~80 % of what was sent: on a loaded 2-core machine the sender's
+# AF_PACKET socket can lose some; the check is about where the flows go).
 spread() {
 	local tot=$((D0 + D1))
 	[ "$tot" -ge "$1" ] && [ $((D0 * 10)) -ge "$tot" ] && [ $((D1 * 10)) -ge "$tot" ]
@@ -178,7 +180,7 @@ t_lacp_ovs() {
 	check "vxswd: team active up0,up1" test "$(team_active)" = "up0,up1"
 	pings_both_ways
 	flows vm1 10.100.0.3 64 20
-	check "64 flows spread over both members (each >= 10 %)" spread 1200
+	check "64 flows spread over both members (each >= 10 %)" spread 1000
 
 	echo "  -- cut member 0 (both ends of the wire down)"
 	wire_cut 0 both
@@ -188,7 +190,7 @@ t_lacp_ovs() {
 	check "vxswd: team active up1" test "$(team_active)" = up1
 	check "OVS: p0 disabled" wait_for "! ovs_member_enabled p0" 5
 	flows vm1 10.100.0.3 64 20
-	check "all flows on up1" only_on 1 1200
+	check "all flows on up1" only_on 1 1000
 	pings_both_ways
 
 	echo "  -- repair member 0"
@@ -196,7 +198,7 @@ t_lacp_ovs() {
 	ms=$(wait_ms "lacp_distributing up0 && ovs_member_distributing p0" 20)
 	check "up0 distributing again on both sides within 20 s ($ms ms)" lacp_distributing up0
 	flows vm1 10.100.0.3 64 20
-	check "flows spread over both members again" spread 1200
+	check "flows spread over both members again" spread 1000
 
 	echo "  -- block LACPDUs on member 1 (both directions, nftables in mid)"
 	mid_block_lacp 1 || return 1
@@ -209,7 +211,7 @@ t_lacp_ovs() {
 	check "vxswd: link of up1 still up" test "$(member_field up1 link)" = up
 	check "OVS: p1 out too (within 5 s)" wait_for "! ovs_member_enabled p1" 5
 	flows vm1 10.100.0.3 64 20
-	check "all flows on up0 while up1's LACPDUs are blocked" only_on 0 1200
+	check "all flows on up0 while up1's LACPDUs are blocked" only_on 0 1000
 	pings_both_ways
 
 	echo "  -- unblock"
@@ -217,7 +219,7 @@ t_lacp_ovs() {
 	ms=$(wait_ms "lacp_distributing up1 && ovs_member_distributing p1" 20)
 	check "up1 distributing again on both sides within 20 s ($ms ms)" lacp_distributing up1
 	flows vm1 10.100.0.3 64 20
-	check "flows spread over both members again" spread 1200
+	check "flows spread over both members again" spread 1000
 	check "no malformed LACPDUs counted" no_malformed
 }
 
@@ -248,7 +250,7 @@ t_lacp_dpdk_bond() {
 	check "vxswd's partner key is the bond's key ($key)" eval "[[ '$(team_partner)' == *'key $key' ]]"
 	pings_both_ways
 	flows vm1 10.100.0.3 64 20
-	check "64 flows spread over both members (each >= 10 %)" spread 1200
+	check "64 flows spread over both members (each >= 10 %)" spread 1000
 
 	echo "  -- cut member 0 (both ends of the wire down)"
 	wire_cut 0 both
@@ -256,7 +258,7 @@ t_lacp_dpdk_bond() {
 	check "vxswd: up0 out within 2 s, link down" test "$ms" -lt 2000 -a "$(member_field up0 link)" = down
 	check "bondpeer: p0 out of the bond" wait_for "[ \"\$(bondpeer_state p0 in-bond)\" = no ]" 5
 	flows vm1 10.100.0.3 64 20
-	check "all flows on up1" only_on 1 1200
+	check "all flows on up1" only_on 1 1000
 	pings_both_ways
 
 	echo "  -- repair member 0"
@@ -265,7 +267,7 @@ t_lacp_dpdk_bond() {
 	check "aggregate re-formed on both sides within 45 s ($ms ms)" \
 		eval "lacp_distributing up0 && bond_dist p0"
 	flows vm1 10.100.0.3 64 20
-	check "flows spread over both members again" spread 1200
+	check "flows spread over both members again" spread 1000
 	pings_both_ways
 	check "no malformed LACPDUs counted" no_malformed
 }
@@ -283,7 +285,7 @@ t_active_backup_bridge() {
 	check "team active: up0 (the first member)" test "$(team_active)" = up0
 	pings_both_ways
 	flows vm1 10.100.0.3 64 10
-	check "all traffic on up0" only_on 0 600
+	check "all traffic on up0" only_on 0 500
 	check "bridge FDB: VTEP MAC $HOST_MAC on p0" test "$(fdb_port)" = p0
 
 	echo "  -- cut member 0 at vxswd's end (the bridge keeps p0 up)"
@@ -294,7 +296,7 @@ t_active_backup_bridge() {
 	check "bridge FDB: VTEP MAC on p1 right after the cut (gratuitous ARP)" test "$(fdb_port)" = p1
 	check "remote -> vm1 answers at once" ping_now remote 10.100.0.1
 	flows vm1 10.100.0.3 64 10
-	check "all traffic on up1" only_on 1 600
+	check "all traffic on up1" only_on 1 500
 	pings_both_ways
 
 	echo "  -- repair member 0 (failback)"
@@ -304,7 +306,7 @@ t_active_backup_bridge() {
 	check "bridge FDB: VTEP MAC back on p0" wait_for '[ "$(fdb_port)" = p0 ]' 1
 	check "remote -> vm2 answers at once" ping_now remote 10.100.0.2
 	flows vm1 10.100.0.3 64 10
-	check "all traffic on up0 again" only_on 0 600
+	check "all traffic on up0 again" only_on 0 500
 	pings_both_ways
 }
 
