@@ -133,7 +133,10 @@ def main():
         ("port 1 Gbit/s", "port", {"average-rate": 1000000, "burst-size": burst(1000000)},
          1000000),
         ("port 1 Gbit/s, 64 KiB burst", "port", {"average-rate": 1000000}, 1000000),
-        ("port 1 Gbit/s, peak 2 Gbit/s", "port",
+        ("port 1 Gbit/s, peak 2 Gbit/s (peak bucket 20 ms)", "port",
+         {"average-rate": 1000000, "peak-rate": 2000000, "burst-size": burst(1000000),
+          "peak-burst-size": burst(2000000)}, 1000000),
+        ("port 1 Gbit/s, peak 2 Gbit/s (default peak bucket, 1 ms)", "port",
          {"average-rate": 1000000, "peak-rate": 2000000, "burst-size": burst(1000000)},
          1000000),
         ("VNI 500 Mbit/s, 2 ports", "vni", {"average-rate": 500000, "burst-size": burst(500000)},
@@ -154,7 +157,7 @@ def main():
         bps, pps, lo, hi = m["sink1"]
         got = kbit(bps)
         rows.append((label, want, got, kbit(lo), kbit(hi), (got - want) / want * 100))
-        print(f"{label:32} configured {want / 1000:8.1f} Mbit/s  delivered {got / 1000:8.1f} "
+        print(f"{label:56} configured {want / 1000:8.1f} Mbit/s  delivered {got / 1000:8.1f} "
               f"Mbit/s  ({(got - want) / want * 100:+.2f} %)", flush=True)
 
     def alone(d):
@@ -198,7 +201,8 @@ def report(rows, iso, a, elapsed):
              f"count (no preamble, FCS or gap). Burst sizes are 20 ms of the average rate (64 KiB "
              f"at least) unless the row says otherwise: the worker shares the CPUs, and tokens "
              f"that arrive while it is off the CPU beyond a full bucket are lost, which a small "
-             f"bucket shows as a rate below the limit.", "",
+             f"bucket shows as a rate below the limit (the 64 KiB row, and the default peak "
+             f"bucket of 1 ms at the peak rate).", "",
              "**Delivered rate against the configured average rate** (offered load: as much as "
              "the worker reads, several Gbit/s)", "",
              "| limit | configured Mbit/s | delivered Mbit/s (median) | min..max | error |",

@@ -234,6 +234,13 @@ static int build_segments(struct dp_snapshot *s, const struct dp_build_input *in
 		if (s->teams[t].native_bd != DP_NO_BD && s->teams[t].vlan_bd == NULL &&
 		    (s->teams[t].vlan_bd = vlan_table()) == NULL)
 			return -ENOMEM;
+	for (uint16_t p = 0; p < s->n_ports; p++)
+		s->ports[p].seg_uplink = s->ports[p].team < s->n_teams &&
+					 s->teams[s->ports[p].team].vlan_bd != NULL;
+	for (uint16_t p = 0; p < s->n_ports; p++)
+		s->meters |= s->ports[p].limit.id != 0;
+	for (uint16_t b = 0; b < s->n_bds; b++)
+		s->meters |= s->bds[b].limit.id != 0;
 	return 0;
 }
 

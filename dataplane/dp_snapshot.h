@@ -47,6 +47,7 @@ static inline bool dp_bd_key_is_seg(uint32_t key)
 struct dp_port {
 	uint16_t eth_port;   /**< DPDK port id */
 	uint16_t team;       /**< uplinks: index of their team, else DP_NO_PORT */
+	bool seg_uplink;     /**< uplinks whose team carries segments (classify tags) */
 	uint8_t role;        /**< enum cfg_port_role */
 	uint8_t trunk;       /**< VM trunk: 802.1Q tags map to bridge domains */
 	uint16_t access_bd;  /**< access VM port: its bridge domain, else DP_NO_BD */
@@ -166,6 +167,7 @@ struct dp_snapshot {
 	uint16_t n_teams;
 	struct dp_team teams[DP_MAX_TEAMS];
 	uint16_t underlay_team; /**< carries the host path; DP_NO_PORT if no uplink */
+	bool meters;         /**< any rate limit on a port or bd: workers read the clock */
 	uint16_t n_bds;      /**< size of bds[] (highest bd + 1) */
 	struct dp_bd *bds;
 	uint16_t n_vteps;    /**< size of vteps[] (highest index + 1) */

@@ -355,10 +355,30 @@ static inline bool storm_pass(struct wctx *c, uint16_t pi, enum dp_storm k)
 		return true;
 	if (unlikely(w->id != cfg->id) && !wstorm_setup(w, cfg))
 		return true;
-	if (rte_meter_srtcm_color_blind_check(&w->m, &w->prof, c->tsc, 1) == RTE_COLOR_GREEN)
+	if (rte_meter_srtcm_color_blind_check(&w->m, &w->prof, rte_rdtsc(), 1) == RTE_COLOR_GREEN)
 		return true;
 	c->st->port[pi].storm_drops[k]++;
 	return false;
+}
+
+/* The port's and the port group's rate limits. Consumes m if it fails one. */
+static bool limits_pass(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd)
+{
+	const struct dp_port *p = &c->s->ports[pi];
+	const struct dp_bd *b = &c->s->bds[bd];
+
+	if (p->limit.id != 0 &&
+	    !meter_pass(c, &c->port_m[pi], &p->limit, m->pkt_len, c->st->port[pi].meter)) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_RATE_LIMIT);
+		return false;
+	}
+	if (b->limit.id != 0 &&
+	    !meter_pass(c, &c->bd_m[bd], &b->limit, m->pkt_len, c->st->bd[bd].meter)) {
+		drop_bd(c, m, DP_DROP_RATE_LIMIT, bd);
+		return false;
+	}
+	return true;
 }
 
 static inline enum dp_storm bum_kind(const uint8_t *dst)
@@ -462,7 +482,8 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
 
-	c->tsc = rte_rdtsc();
+	if (c->s->meters)
+		c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint16_t bd = 0, vlan = 0;
@@ -482,18 +503,8 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			drop(c, m, why[err]);
 			continue;
 		}
-		if (p->limit.id != 0 &&
-		    !meter_pass(c, &c->port_m[pi], &p->limit, m->pkt_len, c->st->port[pi].meter)) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_RATE_LIMIT);
+		if (unlikely(c->s->meters) && !limits_pass(c, m, pi, bd))
 			continue;
-		}
-		if (c->s->bds[bd].limit.id != 0 &&
-		    !meter_pass(c, &c->bd_m[bd], &c->s->bds[bd].limit, m->pkt_len,
-				c->st->bd[bd].meter)) {
-			drop_bd(c, m, DP_DROP_RATE_LIMIT, bd);
-			continue;
-		}
 		if (vlan != 0 || p->trunk) {
 			vlan_strip(m);
 			if (m->l2_len >= 18)
@@ -655,6 +666,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
 	bool seg[DP_BURST];
+	const bool seg_uplink = c->s->ports[pi].seg_uplink;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -664,8 +676,10 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		bool tagged;
 
 		c->st->port[pi].rx_bytes += m->pkt_len;
-		switch (dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
-					   rte_pktmbuf_data_len(m), &bd, &tagged)) {
+		seg[k] = false;
+		switch (!seg_uplink ? DP_UPLINK_UNDERLAY
+				    : dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
+							 rte_pktmbuf_data_len(m), &bd, &tagged)) {
 		case DP_UPLINK_UNDERLAY:
 			break;
 		case DP_UPLINK_SEGMENT:
@@ -721,7 +735,6 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		rte_pktmbuf_adj(m, info.inner_off);
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
 		c->st->bd[bd].decap++;
-		seg[k] = false;
 		vtep[k] = info.outer_src;
 		skey[k] = fdb_key_at(bd, eth_src(m));
 		dkey[k] = fdb_key_at(bd, eth_dst(m));
@@ -735,7 +748,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		struct rte_mbuf *m = ok[i];
 		const struct fdb_result *d = &dres[i];
 
-		if (seg[i]) {
+		if (seg_uplink && seg[i]) {
 			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
 			continue;
 		}

@@ -38,7 +38,9 @@ static void show_ports(struct dp_ctrl *c, struct cfg_state *st, const struct dp_
 		if (cfg_role_is_vm(p->role)) {
 			S(p->mode == CFG_MODE_TRUNK ? "trunk" : "access",
 			  "/vxsw:state/port[name='%s']/mode", n);
-			if (p->mode == CFG_MODE_ACCESS)
+			if (p->mode == CFG_MODE_ACCESS && p->access_segment[0] != '\0')
+				snprintf(vni, sizeof(vni), "segment %s", p->access_segment);
+			else if (p->mode == CFG_MODE_ACCESS)
 				snprintf(vni, sizeof(vni), "%u", p->access_vni);
 			else
 				snprintf(vni, sizeof(vni), "%u vlans", p->n_vlans);
