@@ -33,7 +33,7 @@ stage fuzz tests/fuzz/run.sh "$FUZZ_SECONDS"
 # exit non-zero at SIGTERM, which fails the case.
 stage replay-asan-ubsan env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 VXSW_BUILD="$ROOT/build-asan" tests/replay/run.sh
-for t in tests/replay/run.sh tests/interop/run.sh tests/team/run.sh tests/evpn/run.sh tests/segments/run.sh; do
+for t in tests/replay/run.sh tests/interop/run.sh tests/team/run.sh tests/segments/run.sh tests/evpn/run.sh; do
   [ -x "$t" ] && stage "$(basename "$(dirname "$t")")" "$t"
 done
 [ -x bench/run.sh ] && stage bench-smoke bench/run.sh --smoke
