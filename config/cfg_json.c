@@ -40,7 +40,8 @@ static LY_ERR build_head(struct lyd_node *top, const struct cfg *c)
 	    (e = leaf(n, "workers", "%u", g->workers)) ||
 	    (e = leaf(n, "fdb-max-entries", "%u", g->fdb_max)) ||
 	    (e = leaf(n, "fdb-aging-time", "%u", g->aging_s)) ||
-	    (e = leaf(n, "ctl-socket", "%.*s", CFG_PATH_MAX - 1, g->ctl_socket)))
+	    (e = leaf(n, "ctl-socket", "%.*s", CFG_PATH_MAX - 1, g->ctl_socket)) ||
+	    (e = leaf(n, "mbufs", "%u", g->mbufs)))
 		return e;
 	if ((e = lyd_new_inner(top, NULL, "vtep", 0, &n)) ||
 	    (e = leaf_ip(n, "local-ipv4", &t->ip4)) ||

@@ -167,6 +167,7 @@ struct cfg_global {
 	uint32_t fdb_max;               /**< default 1048576 */
 	uint32_t aging_s;               /**< default 300; 0 = never age */
 	char ctl_socket[CFG_PATH_MAX];  /**< default /run/vxsw/vxswd.sock */
+	uint32_t mbufs;                 /**< packet buffer pool size; 0 = automatic */
 };
 
 struct cfg {

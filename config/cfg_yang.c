@@ -98,6 +98,8 @@ static void read_global(const struct lyd_node *g, struct cfg_global *out)
 			out->aging_s = (uint32_t)num(n);
 		else if (is(n, "ctl-socket"))
 			snprintf(out->ctl_socket, sizeof(out->ctl_socket), "%s", lyd_get_value(n));
+		else if (is(n, "mbufs"))
+			out->mbufs = (uint32_t)num(n);
 	}
 }
 

@@ -154,7 +154,8 @@ int dp_init(struct dp *dp, const struct cfg *cfg, struct fdb_table *fdb, char *m
 			 dp->n_workers, dp->n_workers + 1, rte_lcore_count());
 		return -EINVAL;
 	}
-	n_mbufs = cfg->n_ports * (RX_DESC + TX_DESC) * dp->n_workers + 8192;
+	n_mbufs = cfg->global.mbufs ? cfg->global.mbufs
+				    : cfg->n_ports * (RX_DESC + TX_DESC) * dp->n_workers + 8192;
 	dp->pool = rte_pktmbuf_pool_create("vxsw_mbufs", n_mbufs, POOL_CACHE, 0, mbuf_size(cfg),
 					   (int)rte_socket_id());
 	dp->learn_ring = rte_ring_create_elem("vxsw_learn", sizeof(struct fdb_learn_event), 16384,
