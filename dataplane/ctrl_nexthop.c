@@ -13,14 +13,15 @@
 #include "nl_sock.h"
 #include "vx_log.h"
 
-/* The kernel interface a port's devargs name (iface=), or "" if none. */
+/* The kernel interface a port's devargs name (an "iface=" argument, not
+ * rx_iface= or text inside a file name), or "" if none. */
 static void devargs_iface(const char *devargs, char *out, size_t len)
 {
-	const char *p = strstr(devargs, "iface=");
+	const char *p = strstr(devargs, ",iface=");
 
 	out[0] = '\0';
 	if (p != NULL) {
-		p += strlen("iface=");
+		p += strlen(",iface=");
 		snprintf(out, len, "%.*s", (int)strcspn(p, ","), p);
 	}
 }
