@@ -9,7 +9,7 @@ PKGS=(
   libpcap-dev iproute2 iputils-ping tcpdump python3-scapy procps
   frr
   openvswitch-switch nftables dpdk-dev ethtool
-  openvswitch-switch-dpdk python3-matplotlib
+  openvswitch-switch-dpdk python3-matplotlib gobgpd
 )
 
 if [ "$(id -u)" -ne 0 ]; then

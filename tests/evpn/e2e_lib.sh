@@ -14,7 +14,9 @@
 # needs no route from FRR, so stopping FRR on hv does not take the tunnel's next hop away.
 #
 # e2e_topo                  namespaces, veths, the ToR's VTEP and rhost
-# e2e_conf FILE [AGING]     vxswd's config (evpn on, VNI 100, empty flood list)
+# e2e_conf FILE [AGING]     vxswd's config (evpn on, VNI 100, empty flood list);
+#                           $E2E_AFP_ARGS is appended to the af_packet devargs
+# e2e_kernel_hv             instead of vxswd: a kernel VTEP in hv (benchmark baseline)
 # e2e_vxswd [AGING]         start vxswd in hv and put 10.0.0.1/24 on vxsw0
 # e2e_frr_conf              FRR config files for hv and tor
 # frr_start NS DAEMON / frr_stop NS DAEMON / frr_up NS / frr_down NS
@@ -47,6 +49,10 @@ e2e_topo() {
 	nsx rhost ip addr add $RH_IP/24 dev eth0
 	nsx rhost ip -6 addr add $RH_IP6/64 dev eth0 nodad
 	nsx tor ip addr add $TOR_IP/24 dev eth0
+	# veths hand locally sent TCP/UDP to af_packet with the L4 checksum not filled in
+	# (CHECKSUM_PARTIAL; DPDK's af_packet PMD ignores TP_STATUS_CSUMNOTREADY): the ends
+	# facing vxswd's af_packet ports compute their checksums in software
+	for ns in ${E2E_TX_OFF_NS-vm1 tor}; do nsx "$ns" ethtool -K eth0 tx off >/dev/null || return 1; done
 	nsx tor ip link add br100 type bridge
 	nsx tor ip link set br100 addrgenmode none
 	nsx tor ip link add vxlan100 type vxlan id 100 local $TOR_IP dstport 4789 nolearning || return 1
@@ -57,6 +63,21 @@ e2e_topo() {
 	nsx tor ip link set br100 up
 }
 
+# For comparison (bench/evpn.sh): hv as a Linux kernel VTEP instead of vxswd, the same
+# addresses; vm1p bridged with vxlan100 in br100, the VTEP address on up0.
+e2e_kernel_hv() {
+	nsx hv ip addr add $HV_IP/24 dev up0 || return 1
+	nsx hv ethtool -K up0 tx off >/dev/null
+	nsx hv ip link add br100 type bridge
+	nsx hv ip link set br100 addrgenmode none
+	nsx hv ip link add vxlan100 type vxlan id 100 local $HV_IP dstport 4789 nolearning || return 1
+	nsx hv ip link set vxlan100 master br100
+	nsx hv bridge link set dev vxlan100 learning off neigh_suppress on
+	nsx hv ip link set vm1p master br100
+	nsx hv ip link set vxlan100 up
+	nsx hv ip link set br100 up
+}
+
 e2e_conf() { # FILE [AGING]
 	cat >"$1" <<EOF
 {
@@ -64,8 +85,8 @@ e2e_conf() { # FILE [AGING]
     "global": { "workers": 1, "fdb-max-entries": 65536, "fdb-aging-time": ${2:-300} },
     "vtep": { "local-ipv4": "$HV_IP" },
     "port": [
-      { "name": "vm1", "devargs": "net_af_packet0,iface=vm1p", "role": "vm", "access-vni": 100 },
-      { "name": "up0", "devargs": "net_af_packet1,iface=up0", "role": "uplink" },
+      { "name": "vm1", "devargs": "net_af_packet0,iface=vm1p${E2E_AFP_ARGS:-}", "role": "vm", "access-vni": 100 },
+      { "name": "up0", "devargs": "net_af_packet1,iface=up0${E2E_AFP_ARGS:-}", "role": "uplink" },
       { "name": "host", "devargs": "net_tap0,iface=vxsw0", "role": "host" }
     ],
     "vni": [ { "id": 100 } ],
@@ -81,7 +102,9 @@ e2e_vxswd() { # [AGING]
 	nsx hv ip addr add $HV_IP/24 dev vxsw0 && nsx hv ip link set vxsw0 up
 }
 
-E2E_FRR_EXTRA=${E2E_FRR_EXTRA:-}
+# extra lines in hv's bgpd.conf: under "router bgp" / under "address-family l2vpn evpn"
+E2E_HV_BGP_EXTRA=${E2E_HV_BGP_EXTRA:-}
+E2E_HV_EVPN_EXTRA=${E2E_HV_EVPN_EXTRA:-}
 e2e_frr_conf() {
 	CONF=$NS_TMP/frr
 	mkdir -p "$CONF"
@@ -97,20 +120,22 @@ e2e_frr_conf() {
 }
 
 _frr_conf() { # name as neighbour router-id
+	local bx='' ex=''
+	[ "$1" = hv ] && bx=$E2E_HV_BGP_EXTRA ex=$E2E_HV_EVPN_EXTRA
 	cat >"$CONF/$1.bgpd.conf" <<EOF
 frr defaults datacenter
 hostname $1
 router bgp $2
  bgp router-id $4
  no bgp ebgp-requires-policy
- bgp graceful-restart
  timers bgp 3 9
  neighbor $3 remote-as external
  neighbor $3 timers connect 1
  neighbor $3 advertisement-interval 0
-$E2E_FRR_EXTRA
+$bx
  address-family l2vpn evpn
   neighbor $3 activate
+$ex
   advertise-all-vni
  exit-address-family
 EOF
@@ -118,18 +143,19 @@ EOF
 }
 
 declare -A FRR_PID
+FRR_RUNS=0
 frr_start() { # short-ns daemon
 	local n=$1 d=$2 full
 	full=$(ns_name "$1")
-	ns_bg "$n" "$CONF/$n.$d.log.$SECONDS" $FRR/$d -N "$full" -f "$CONF/$n.$d.conf" \
+	ns_bg "$n" "$CONF/$n.$d.log.$((++FRR_RUNS))" $FRR/$d -N "$full" -f "$CONF/$n.$d.conf" \
 		-i "/run/frr/$full/$d.pid" -P 0
 	FRR_PID[$n.$d]=$NS_BG_PID
 }
 frr_stop() { # short-ns daemon: TERM and wait (ours, by PID)
-	local pid=${FRR_PID[$1.$2]:-} i
+	local pid=${FRR_PID[$1.$2]:-}
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	FRR_PID[$1.$2]=

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Helpers of tests/evpn/e2e.sh and bench/evpn.sh (run inside a namespace where needed).
+
+  state  WHAT [KEY]      read `vxswctl show ... --json` on stdin (one or more JSON
+                         documents back to back) and print:
+                           status              the EVPN status line
+                           counter NAME        a leaf of the evpn container (arp-nd-suppressed)
+                           mac MAC             evpn-mac row "origin port vteps state"
+                           neigh IP            evpn-neigh row "mac origin state"
+                           fdb MAC             fdb entry "kind port|remote-vtep"
+                           fdb-count           number of fdb entries
+  arp IFACE MAC IP TARGET          ARP request (broadcast); prints the answer's MAC or "none"
+  ns IFACE MAC IP6 TARGET6         neighbour solicitation (solicited-node multicast); prints
+                                   the advertised MAC or "none"
+  frames IFACE SRC_MAC [DST_MAC] [N]  N (1) raw frames (ethertype 0x88b5) from SRC_MAC
+  macs IFACE PREFIX N [DST_MAC]    N frames from N MACs PREFIX:xx:yy (PREFIX = 4 bytes)
+  udp-send IP PORT PPS SECONDS     numbered datagrams; prints how many were sent
+  udp-recv PORT SECONDS            prints "received N max M missing K" at the end
+  vxlan-inject DST VNI SRC_MAC     one VXLAN packet (UDP 4789) with an inner frame from SRC_MAC
+"""
+import json
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def docs(text):
+    """Every JSON document in text (vxswctl show evpn --json prints several)."""
+    dec = json.JSONDecoder()
+    i, out = 0, []
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return out
+        obj, i = dec.raw_decode(text, i)
+        out.append(obj)
+
+
+def state(args):
+    what = args[0]
+    st = {}
+    for d in docs(sys.stdin.read()):
+        st.update(d.get("vxsw:state", {}))
+    if what == "status":
+        print(st.get("evpn", {}).get("status", ""))
+    elif what == "counter":
+        print(st.get("evpn", {}).get(args[1], ""))
+    elif what == "mac":
+        for r in st.get("evpn-mac", []):
+            if r["mac"].lower() == args[1].lower():
+                print(r.get("origin"), r.get("port"), r.get("vteps"), r.get("state"))
+    elif what == "neigh":
+        for r in st.get("evpn-neigh", []):
+            if r["ip"] == args[1]:
+                print(r.get("mac"), r.get("origin"), r.get("state"))
+    elif what == "fdb":
+        for r in st.get("fdb", {}).get("entry", []):
+            if r["mac"].lower() == args[1].lower():
+                print(r.get("kind"), r.get("port", r.get("remote-vtep", "-")))
+    elif what == "fdb-count":
+        print(len(st.get("fdb", {}).get("entry", [])))
+    else:
+        sys.exit("state: what?")
+
+
+def mac_bytes(m):
+    return bytes(int(x, 16) for x in m.split(":"))
+
+
+def raw(iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    s.bind((iface, 0))
+    return s
+
+
+def frames(args):
+    iface, src = args[0], mac_bytes(args[1])
+    dst = mac_bytes(args[2]) if len(args) > 2 else b"\xff" * 6
+    n = int(args[3]) if len(args) > 3 else 1
+    s = raw(iface)
+    for i in range(n):
+        s.send(dst + src + b"\x88\xb5" + struct.pack("!I", i) + b"\0" * 42)
+
+
+def macs(args):
+    iface, prefix, n = args[0], mac_bytes(args[1]), int(args[2])
+    dst = mac_bytes(args[3]) if len(args) > 3 else b"\xff" * 6
+    s = raw(iface)
+    for i in range(n):
+        s.send(dst + prefix + struct.pack("!H", i) + b"\x88\xb5" + b"\0" * 46)
+
+
+def arp(args):
+    from scapy.all import ARP, Ether, srp1
+    iface, mac, ip, target = args
+    r = srp1(Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") /
+             ARP(op=1, hwsrc=mac, psrc=ip, pdst=target), iface=iface, timeout=1, verbose=False)
+    print(r[ARP].hwsrc if r is not None and ARP in r and r[ARP].op == 2 else "none")
+
+
+def ns(args):
+    from scapy.all import (Ether, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                           ICMPv6NDOptSrcLLAddr, IPv6, in6_getnsma, in6_getnsmac, inet_pton,
+                           inet_ntop, srp1)
+    iface, mac, ip6, target = args
+    sn = inet_ntop(socket.AF_INET6, in6_getnsma(inet_pton(socket.AF_INET6, target)))
+    p = (Ether(src=mac, dst=in6_getnsmac(inet_pton(socket.AF_INET6, sn))) /
+         IPv6(src=ip6, dst=sn, hlim=255) / ICMPv6ND_NS(tgt=target) / ICMPv6NDOptSrcLLAddr(lladdr=mac))
+    r = srp1(p, iface=iface, timeout=1, verbose=False)
+    if r is not None and ICMPv6ND_NA in r and ICMPv6NDOptDstLLAddr in r:
+        print(r[ICMPv6NDOptDstLLAddr].lladdr)
+    else:
+        print("none")
+
+
+def udp_send(args):
+    ip, port, pps, secs = args[0], int(args[1]), float(args[2]), float(args[3])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    t0 = time.monotonic()
+    i = 0
+    while True:
+        now = time.monotonic()
+        if now - t0 >= secs:
+            break
+        due = t0 + i / pps
+        if now < due:
+            time.sleep(due - now)
+        try:
+            s.sendto(struct.pack("!Id", i, time.monotonic()), (ip, port))
+        except OSError:
+            pass
+        i += 1
+    print(i)
+
+
+def udp_recv(args):
+    port, secs = int(args[0]), float(args[1])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", port))
+    seen = set()
+    end = time.monotonic() + secs
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([s], [], [], left)
+        if r:
+            seen.add(struct.unpack("!Id", s.recv(64)[:12])[0])
+    mx = max(seen) if seen else -1
+    print("received %d max %d missing %d" % (len(seen), mx, mx + 1 - len(seen)))
+
+
+def vxlan_inject(args):
+    dst, vni, src = args[0], int(args[1]), mac_bytes(args[2])
+    inner = b"\xff" * 6 + src + b"\x88\xb5" + b"\0" * 46
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(struct.pack("!II", 0x08000000, vni << 8) + inner, (dst, 4789))
+
+
+CMDS = {"state": state, "arp": arp, "ns": ns, "frames": frames, "macs": macs,
+        "udp-send": udp_send, "udp-recv": udp_recv, "vxlan-inject": vxlan_inject}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in CMDS:
+        sys.exit(__doc__)
+    CMDS[sys.argv[1]](sys.argv[2:])
+    sys.stdout.flush()
+    os._exit(0)
