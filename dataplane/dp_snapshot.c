@@ -93,6 +93,8 @@ static int build_ports(struct dp_snapshot *s, const struct dp_build_input *in, c
 		if (cp->role == CFG_ROLE_HOST)
 			s->host_port = i;
 		p->collecting = cp->role == CFG_ROLE_UPLINK;
+		p->kernel_csum = strncmp(cp->devargs, "net_af_packet", 13) == 0 ||
+				 strncmp(cp->devargs, "net_af_xdp", 10) == 0;
 		if (!cfg_role_is_vm(cp->role))
 			continue;
 		p->limit = dp_meter_from_limit(&cp->limit, c->global.workers);

@@ -54,6 +54,7 @@ struct dp_port {
 	uint16_t mtu;        /**< L3 MTU (uplinks: limit for encapsulated packets) */
 	bool link_up;        /**< frames to a port whose link is down are dropped */
 	bool collecting;     /**< uplinks: accept data frames (LACP: Collecting) */
+	bool kernel_csum;    /**< AF_PACKET/AF_XDP: finish TCP/UDP checksums a veth left */
 	uint16_t *vlan_bd;   /**< trunk: [DP_VLAN_COUNT] VLAN id -> bd or DP_NO_BD */
 	uint8_t mac[6];      /**< the port's own MAC (uplinks: unused for now) */
 	struct dp_meter_cfg limit;      /**< ingress rate limit (vm, host-interface) */

@@ -16,6 +16,7 @@
 #include <rte_prefetch.h>
 
 #include "dp.h"
+#include "l4_csum.h"
 #include "vtep_hdr.h"
 
 #define DP_TXBUF 64
@@ -510,6 +511,8 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 			if (m->l2_len >= 18)
 				m->l2_len -= 4; /* offload offsets follow the frame */
 		}
+		if (p->kernel_csum && m->nb_segs == 1)
+			l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
 		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
 			c->st->port[pi].drops++;
 			drop(c, m, DP_DROP_BAD_OFFLOAD);
@@ -638,8 +641,10 @@ static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
 		deliver_local(c, m, (uint16_t)d->dest, bd);
 }
 
-static void to_host(struct wctx *c, struct rte_mbuf *m)
+static void to_host(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
 {
+	if (c->s->ports[pi].kernel_csum && m->nb_segs == 1)
+		l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
 	if (c->s->host_port == DP_NO_PORT) {
 		drop(c, m, DP_DROP_NO_HOST_PORT);
 		return;
@@ -718,7 +723,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 			continue;
 		}
 		if (cls == VTEP_CLASS_HOST) {
-			to_host(c, m);
+			to_host(c, m, pi);
 			continue;
 		}
 		if (cls == VTEP_CLASS_DROP) {
