@@ -391,3 +391,11 @@ void ctrl_evpn_show(struct dp_ctrl *c,
 	if (c->evpn != NULL)
 		evpn_agent_show(c->evpn->agent, 0, &ops, arg);
 }
+
+unsigned ctrl_evpn_flood(const struct dp_ctrl *c, uint16_t bd, const uint16_t **list)
+{
+	if (c->evpn == NULL || bd >= FDB_BD_MAX)
+		return 0;
+	*list = c->evpn->flood[bd];
+	return c->evpn->n_flood[bd];
+}

@@ -35,6 +35,8 @@ void ctrl_evpn_neigh_seen(struct dp_ctrl *c, uint16_t bd, uint16_t port, const s
 			  const uint8_t mac[6]);
 /** Fill the EVPN parts of a snapshot: flood-list additions and the ND table. */
 void ctrl_evpn_build_input(struct dp_ctrl *c, struct dp_build_input *in);
+/** For show: the VTEP indices EVPN adds to bd's flood list; returns how many. */
+unsigned ctrl_evpn_flood(const struct dp_ctrl *c, uint16_t bd, const uint16_t **list);
 /** For show: one line of status. */
 void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len);
 struct evpn_mac_view;

@@ -67,10 +67,21 @@ static void show_vni(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lc
 
 		if (bd == DP_NO_BD)
 			continue;
+		const uint16_t *extra = NULL;
+		unsigned n_extra = ctrl_evpn_flood(c, bd, &extra);
+
 		for (unsigned f = 0; f < v->n_flood && off < sizeof(flood); f++)
 			off += (size_t)snprintf(flood + off, sizeof(flood) - off, "%s%s",
 						f ? "," : "", vx_ip_str(&v->flood[f], ip, sizeof(ip)));
-		S(v->learning ? "true" : "false", "/vxsw:state/vni[id='%u']/learning", v->id);
+		/* VTEPs from EVPN type-3 routes, marked as such */
+		for (unsigned f = 0; f < n_extra && off < sizeof(flood); f++)
+			if (extra[f] < c->n_vteps)
+				off += (size_t)snprintf(flood + off, sizeof(flood) - off, "%s%s(evpn)",
+							off ? "," : "",
+							vx_ip_str(&c->vteps[extra[f]].ip, ip, sizeof(ip)));
+		/* the effective setting: EVPN VNIs never learn remote MACs from traffic */
+		S(v->learning && !c->cfg.evpn.enabled ? "true" : "false",
+		  "/vxsw:state/vni[id='%u']/learning", v->id);
 		S(u64s(b, fdb_bd_count(c->fdb, bd)), "/vxsw:state/vni[id='%u']/mac-count", v->id);
 		S(off ? flood : "-", "/vxsw:state/vni[id='%u']/flood", v->id);
 		S(u64s(b, t->bd[bd].encap), "/vxsw:state/vni[id='%u']/encap-packets", v->id);

@@ -20,7 +20,7 @@
 #include "telemetry.h"
 #include "vx_log.h"
 
-#define POLL_MS 10
+#define POLL_MS 2 /* control loop period when idle: learn events wait at most this */
 #define MSGLEN 512
 
 static volatile sig_atomic_t stop_requested;
