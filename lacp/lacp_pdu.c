@@ -120,6 +120,20 @@ static enum lacp_rx_result walk_tlvs(const uint8_t *p, uint32_t off, uint32_t en
 	}
 }
 
+
+/* The end of a PDU: version 1 has a terminator right after its TLVs; a later
+ * version may put more TLVs there, walked and ignored up to a terminator. */
+static enum lacp_rx_result check_end(uint8_t version, uint8_t term_type, uint8_t term_len,
+				     const uint8_t *pdu, uint32_t term_off, uint32_t plen)
+{
+	if (version != LACP_VERSION)
+		return walk_tlvs(pdu, term_off, plen);
+	if (term_type != LACP_TLV_TERMINATOR)
+		return LACP_RX_BAD_TERMINATOR;
+	if (term_len != 0)
+		return LACP_RX_BAD_TERMINATOR_LEN;
+	return LACP_RX_OK;
+}
 static enum lacp_rx_result parse_lacpdu(const uint8_t *pdu, uint32_t plen, struct lacp_pdu *out)
 {
 	struct wire_lacpdu w;
@@ -137,16 +151,10 @@ static enum lacp_rx_result parse_lacpdu(const uint8_t *pdu, uint32_t plen, struc
 		return LACP_RX_BAD_COLLECTOR_TLV;
 	if (w.collector.len != LACP_TLV_COLLECTOR_LEN)
 		return LACP_RX_BAD_COLLECTOR_LEN;
-	if (w.version == LACP_VERSION) {
-		if (w.term_type != LACP_TLV_TERMINATOR)
-			return LACP_RX_BAD_TERMINATOR;
-		if (w.term_len != 0)
-			return LACP_RX_BAD_TERMINATOR_LEN;
-	} else {
-		enum lacp_rx_result r = walk_tlvs(pdu, offsetof(struct wire_lacpdu, term_type), plen);
-		if (r != LACP_RX_OK)
-			return r;
-	}
+	enum lacp_rx_result r = check_end(w.version, w.term_type, w.term_len, pdu,
+					  offsetof(struct wire_lacpdu, term_type), plen);
+	if (r != LACP_RX_OK)
+		return r;
 	out->version = w.version;
 	party_from_wire(&out->actor, &w.actor);
 	party_from_wire(&out->partner, &w.partner);
@@ -163,16 +171,10 @@ static enum lacp_rx_result parse_marker(const uint8_t *pdu, uint32_t plen, struc
 		return LACP_RX_BAD_MARKER_TLV;
 	if (w.len != LACP_TLV_MARKER_LEN)
 		return LACP_RX_BAD_MARKER_LEN;
-	if (w.version == LACP_VERSION) {
-		if (w.term_type != LACP_TLV_TERMINATOR)
-			return LACP_RX_BAD_TERMINATOR;
-		if (w.term_len != 0)
-			return LACP_RX_BAD_TERMINATOR_LEN;
-	} else {
-		enum lacp_rx_result r = walk_tlvs(pdu, offsetof(struct wire_marker, term_type), plen);
-		if (r != LACP_RX_OK)
-			return r;
-	}
+	enum lacp_rx_result r = check_end(w.version, w.term_type, w.term_len, pdu,
+					  offsetof(struct wire_marker, term_type), plen);
+	if (r != LACP_RX_OK)
+		return r;
 	out->marker_response = w.type == LACP_TLV_MARKER_RESPONSE;
 	out->marker.requester_port = get16(w.port);
 	memcpy(out->marker.requester_system, w.system, 6);
