@@ -32,26 +32,9 @@ if [ "${1:-}" != --one ]; then
 	[ ${#tests[@]} -eq 0 ] && tests=("${ALL_TESTS[@]}")
 	"$ROOT/scripts/build.sh" || { echo "interop: build failed"; echo "0 passed, 1 failed"; exit 1; }
 	logdir=$(mktemp -d /tmp/vxit-logs.XXXXXX)
-	pass=0 fail=0 t_all=$SECONDS
-	for t in "${tests[@]}"; do
-		t0=$SECONDS
-		timeout -k 10 "$TEST_TIMEOUT" bash "$HERE/run.sh" --one "$t" >"$logdir/$t.log" 2>&1
-		rc=$?
-		if [ "$rc" -eq 0 ]; then
-			pass=$((pass + 1))
-			echo "PASS $t ($((SECONDS - t0)) s)"
-			[ -n "${VXIT_VERBOSE:-}" ] && sed 's/^/    /' "$logdir/$t.log"
-		else
-			fail=$((fail + 1))
-			echo "FAIL $t ($((SECONDS - t0)) s)"
-			[ "$rc" -eq 124 ] && echo "    (timed out after $TEST_TIMEOUT s)"
-			sed 's/^/    /' "$logdir/$t.log"
-		fi
-	done
-	rm -rf "$logdir"
-	echo "interop: $((SECONDS - t_all)) s"
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	# shellcheck source=../lib/runner.sh
+	. "$ROOT/tests/lib/runner.sh"
+	run_isolated interop "${VXIT_VERBOSE:-}" "$HERE/run.sh" "$logdir" "${tests[@]}"
 	exit
 fi
 

@@ -47,26 +47,9 @@ if [ "${1:-}" != --one ]; then
 		cp "$ROOT/build/vxswctl/vxswctl" "$logdir/" || exit 1
 		export VXSWCTL="$logdir/vxswctl"
 	fi
-	pass=0 fail=0 t_all=$SECONDS
-	for t in "${tests[@]}"; do
-		t0=$SECONDS
-		timeout -k 10 "$TEST_TIMEOUT" bash "$HERE/run.sh" --one "$t" >"$logdir/$t.log" 2>&1
-		rc=$?
-		if [ "$rc" -eq 0 ]; then
-			pass=$((pass + 1))
-			echo "PASS $t ($((SECONDS - t0)) s)"
-			[ -n "${TEAM_VERBOSE:-}" ] && sed 's/^/    /' "$logdir/$t.log"
-		else
-			fail=$((fail + 1))
-			echo "FAIL $t ($((SECONDS - t0)) s)"
-			[ "$rc" -eq 124 ] && echo "    (timed out after $TEST_TIMEOUT s)"
-			sed 's/^/    /' "$logdir/$t.log"
-		fi
-	done
-	rm -rf "$logdir"
-	echo "team: $((SECONDS - t_all)) s"
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	# shellcheck source=../lib/runner.sh
+	. "$ROOT/tests/lib/runner.sh"
+	run_isolated team "${TEAM_VERBOSE:-}" "$HERE/run.sh" "$logdir" "${tests[@]}"
 	exit
 fi
 
