@@ -9,6 +9,8 @@
 
 #include "dp_ctrl.h"
 #include "evpn.h"
+#include "evpn_frr.h"
+#include "vgroup.h"
 #include "vx_log.h"
 #include "vx_time.h"
 
@@ -32,6 +34,7 @@ struct ctrl_evpn {
 	struct local_neigh *local;
 	unsigned n_local, cap_local;
 	uint64_t dup_reports, neigh_dropped;
+	struct vgroup_registry groups;         /**< multihomed segments' VTEPs */
 };
 
 static struct dp_ctrl *ev_ctrl(void *arg)
@@ -58,28 +61,58 @@ static int grow(void **arr, unsigned *cap, unsigned need, size_t esize)
 
 /* ---- from the agent: remote state in ---- */
 
+/* The FDB dest for a remote MAC: its VTEP, or for a MAC behind a multihomed
+ * segment (an fdb nexthop group) the VTEP group the workers spread flows
+ * over. -1 if a registry is full. */
+static int remote_dest(struct dp_ctrl *c, const struct vx_ip *vteps, unsigned n, uint32_t nhg)
+{
+	uint16_t vi[VGROUP_MAX_VTEPS];
+	unsigned k = 0;
+	bool changed;
+	int gi;
+
+	for (unsigned i = 0; i < n && k < VGROUP_MAX_VTEPS; i++) {
+		int x = ctrl_vtep_index(c, &vteps[i], true);
+		if (x >= 0)
+			vi[k++] = (uint16_t)x;
+	}
+	if (k == 0)
+		return -1;
+	if (nhg == 0)
+		return vi[0];
+	gi = vgroup_set(&c->evpn->groups, nhg, vi, k, &changed);
+	if (gi < 0)
+		return vi[0]; /* no group left: one VTEP still reaches the MAC */
+	if (changed)
+		c->dirty = true;
+	return (int)(DP_DEST_VGROUP | (uint32_t)gi);
+}
+
 static void remote_mac_set(void *arg, uint32_t vni, const uint8_t mac[6], const struct vx_ip *vteps,
 			   unsigned n, uint32_t nhg)
 {
 	struct dp_ctrl *c = ev_ctrl(arg);
 	uint16_t bd = ctrl_bd_of_vni(c, vni);
 	struct fdb_result old = { 0 }, now;
-	int vi;
+	enum fdb_learn_result r;
+	int dest;
 
-	(void)nhg;
 	if (bd == DP_NO_BD || n == 0)
 		return;
-	/* One VTEP per MAC for now: a multihomed MAC goes to the first VTEP of
-	 * its group (per-flow spreading over the group is not done yet). */
-	vi = ctrl_vtep_index(c, &vteps[0], true);
-	if (vi < 0)
+	dest = remote_dest(c, vteps, n, nhg);
+	if (dest < 0)
 		return;
-	if (c->dirty) { /* the VTEP must be in the workers' table before the MAC */
+	if (c->dirty) { /* VTEPs and groups must be in the workers' tables before the MAC */
 		char msg[128];
 		ctrl_publish(c, msg, sizeof(msg));
 	}
-	fdb_learn(c->fdb, fdb_key(bd, mac), FDB_KIND_EVPN, (uint32_t)vi, vx_now_s(), &old);
-	now = (struct fdb_result){ .dest = (uint32_t)vi, .kind = FDB_KIND_EVPN };
+	r = fdb_learn(c->fdb, fdb_key(bd, mac), FDB_KIND_EVPN, (uint32_t)dest, vx_now_s(), &old);
+	if (r != FDB_LEARN_NEW && r != FDB_LEARN_MOVED && r != FDB_LEARN_REFRESH) {
+		if (vgroup_dest_is_group((uint32_t)dest))
+			vgroup_forget_unused(&c->evpn->groups, vgroup_dest_index((uint32_t)dest));
+		return;
+	}
+	now = (struct fdb_result){ .dest = (uint32_t)dest, .kind = FDB_KIND_EVPN };
 	ctrl_fdb_notify(c, fdb_key(bd, mac), &now, &old);
 }
 
@@ -211,7 +244,10 @@ void ctrl_evpn_fdb_changed(struct dp_ctrl *c, fdb_key_t key, const struct fdb_re
 	uint8_t mac[6];
 	const char *port;
 
-	if (e == NULL || bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
+	if (e == NULL)
+		return;
+	vgroup_track(&e->groups, now, before);
+	if (bd >= FDB_BD_MAX || c->bd_vni[bd] == 0 || dp_bd_key_is_seg(c->bd_vni[bd]))
 		return;
 	fdb_key_mac(key, mac);
 	if (now->kind == FDB_KIND_LOCAL && (port = port_name(c, now->dest)) != NULL) {
@@ -366,8 +402,19 @@ void ctrl_evpn_build_input(struct dp_ctrl *c, struct dp_build_input *in)
 		return;
 	in->extra_flood = (const uint16_t *const *)e->flood;
 	in->n_extra_flood = e->n_flood;
+	in->vgroups = &e->groups;
 	if (c->cfg.evpn.suppress && e->n_remote > 0)
 		in->nd = nd_table_build(e->remote, e->n_remote);
+}
+
+const struct vgroup_def *ctrl_evpn_group(const struct dp_ctrl *c, uint32_t dest)
+{
+	uint16_t i = vgroup_dest_index(dest);
+
+	if (c->evpn == NULL || !vgroup_dest_is_group(dest) || i >= c->evpn->groups.n ||
+	    c->evpn->groups.g[i].nhg == 0)
+		return NULL;
+	return &c->evpn->groups.g[i];
 }
 
 void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len)
@@ -380,6 +427,74 @@ void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len)
 	}
 	evpn_agent_status(c->evpn->agent, vx_now_ns(), &st);
 	snprintf(buf, len, "%s", st.text);
+}
+
+struct frr_macs {
+	struct evpn_frr_mac *v;
+	unsigned n, cap;
+};
+
+static int frr_mac_add(void *arg, const struct evpn_frr_mac *m)
+{
+	struct frr_macs *f = arg;
+
+	if (grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)) != 0)
+		return -ENOMEM;
+	f->v[f->n++] = *m;
+	return 0;
+}
+
+static int frr_mac_cmp(const void *a, const void *b)
+{
+	const struct evpn_frr_mac *x = a, *y = b;
+
+	if (x->vni != y->vni)
+		return x->vni < y->vni ? -1 : 1;
+	return memcmp(x->mac, y->mac, 6);
+}
+
+int ctrl_evpn_frr_macs(struct dp_ctrl *c, struct evpn_frr_mac **out, char *why, unsigned len)
+{
+	struct frr_macs f = { 0 };
+	char *text;
+	size_t tlen;
+	unsigned bad;
+	int rc;
+
+	*out = NULL;
+	if (c->evpn == NULL) {
+		snprintf(why, len, "EVPN off");
+		return -ENOENT;
+	}
+	rc = evpn_frr_vty(c->cfg.evpn.frr_rundir, "zebra", "show evpn mac vni all json", 300,
+			  &text, &tlen, why, len);
+	if (rc != 0)
+		return rc;
+	rc = evpn_frr_parse_macs(text, tlen, 0, frr_mac_add, &f, &bad);
+	free(text);
+	if (rc < 0 || f.n != (unsigned)rc) {
+		snprintf(why, len, "zebra's reply to 'show evpn mac vni all json' is not its MAC list");
+		free(f.v);
+		return rc < 0 ? rc : -ENOMEM;
+	}
+	if (f.n > 1)
+		qsort(f.v, f.n, sizeof(*f.v), frr_mac_cmp);
+	why[0] = '\0';
+	if (bad)
+		snprintf(why, len, "%u entries of zebra's reply skipped as malformed", bad);
+	*out = f.v;
+	return (int)f.n;
+}
+
+const struct evpn_frr_mac *ctrl_evpn_frr_find(const struct evpn_frr_mac *macs, int n, uint32_t vni,
+					      const uint8_t mac[6])
+{
+	struct evpn_frr_mac key = { .vni = vni };
+
+	if (macs == NULL || n <= 0)
+		return NULL;
+	memcpy(key.mac, mac, 6);
+	return bsearch(&key, macs, (size_t)n, sizeof(*macs), frr_mac_cmp);
 }
 
 void ctrl_evpn_show(struct dp_ctrl *c,

@@ -19,6 +19,7 @@
 
 struct dp_ctrl;
 struct dp_build_input;
+struct vgroup_def;
 
 /** Create the agent and the shadows of the configured VNIs. */
 int ctrl_evpn_init(struct dp_ctrl *c, char *msg, unsigned msglen);
@@ -37,6 +38,18 @@ void ctrl_evpn_neigh_seen(struct dp_ctrl *c, uint16_t bd, uint16_t port, const s
 void ctrl_evpn_build_input(struct dp_ctrl *c, struct dp_build_input *in);
 /** For show: the VTEP indices EVPN adds to bd's flood list; returns how many. */
 unsigned ctrl_evpn_flood(const struct dp_ctrl *c, uint16_t bd, const uint16_t **list);
+/** For show: the VTEP group an FDB dest names (a multihomed segment), NULL
+ *  if none. */
+const struct vgroup_def *ctrl_evpn_group(const struct dp_ctrl *c, uint32_t dest);
+/** For show: FRR's own view of the EVPN MACs (sequence numbers, duplicate
+ *  detection), asked from zebra now (blocks up to 300 ms). Returns the number of
+ *  MACs in *out (malloc'd, sorted by VNI and MAC; free it), or -errno with
+ *  why set. */
+struct evpn_frr_mac;
+int ctrl_evpn_frr_macs(struct dp_ctrl *c, struct evpn_frr_mac **out, char *why, unsigned len);
+/** Find (vni, mac) in what ctrl_evpn_frr_macs() gave; NULL if FRR lacks it. */
+const struct evpn_frr_mac *ctrl_evpn_frr_find(const struct evpn_frr_mac *macs, int n, uint32_t vni,
+					      const uint8_t mac[6]);
 /** For show: one line of status. */
 void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len);
 struct evpn_mac_view;

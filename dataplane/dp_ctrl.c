@@ -228,9 +228,13 @@ static void sync_statics(struct dp_ctrl *c, const struct cfg *prev, const struct
 						    : port_index(next, e->port);
 		enum fdb_kind kind = vx_ip_is_set(&e->remote) ? FDB_KIND_STATIC_REMOTE
 							      : FDB_KIND_STATIC_LOCAL;
+		struct fdb_result old = { 0 }, cur = { .dest = (uint32_t)dest, .kind = kind };
+
 		if (bd == DP_NO_BD || dest < 0)
 			continue;
-		fdb_learn(c->fdb, fdb_key(bd, e->mac), kind, (uint32_t)dest, now, NULL);
+		fdb_learn(c->fdb, fdb_key(bd, e->mac), kind, (uint32_t)dest, now, &old);
+		if (old.kind == FDB_KIND_EVPN) /* configured wins; the agent's entry is gone */
+			ctrl_fdb_notify(c, fdb_key(bd, e->mac), &cur, &old);
 	}
 }
 

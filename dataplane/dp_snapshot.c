@@ -59,6 +59,24 @@ static int vtep_index(const struct dp_build_input *in, const struct vx_ip *ip)
 	return -1;
 }
 
+static int build_vgroups(struct dp_snapshot *s, const struct dp_build_input *in)
+{
+	const struct vgroup_registry *r = in->vgroups;
+	bool usable[DP_MAX_VTEPS];
+
+	if (r == NULL || r->n == 0)
+		return 0;
+	s->vgroups = calloc(r->n, sizeof(*s->vgroups));
+	if (s->vgroups == NULL)
+		return -ENOMEM;
+	s->n_vgroups = r->n;
+	for (uint16_t i = 0; i < s->n_vteps; i++)
+		usable[i] = s->vteps[i].resolved;
+	for (uint16_t i = 0; i < r->n; i++)
+		vgroup_fill(&s->vgroups[i], &r->g[i], usable, s->n_vteps);
+	return 0;
+}
+
 static int add_member(struct dp_bd *b, uint16_t port, uint16_t vlan)
 {
 	struct dp_member *m = realloc(b->members, (b->n_members + 1u) * sizeof(*m));
@@ -272,6 +290,8 @@ struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg
 		goto fail;
 	if (in->n_vteps)
 		memcpy(s->vteps, in->vteps, in->n_vteps * sizeof(*s->vteps));
+	if (build_vgroups(s, in) != 0)
+		goto fail;
 	if (in->n_teams > DP_MAX_TEAMS) {
 		snprintf(msg, msglen, "too many teams");
 		goto fail;
@@ -316,6 +336,7 @@ void dp_snapshot_free(struct dp_snapshot *s)
 	}
 	free(s->bds);
 	free(s->vteps);
+	free(s->vgroups);
 	nd_table_free(s->nd);
 	free(s);
 }

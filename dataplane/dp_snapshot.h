@@ -20,6 +20,7 @@
 #include "dp_meter.h"
 #include "fdb.h"
 #include "nd_proxy.h"
+#include "vgroup.h"
 #include "vtep_hdr.h"
 
 #define DP_MAX_PORTS 64
@@ -173,6 +174,8 @@ struct dp_snapshot {
 	struct dp_bd *bds;
 	uint16_t n_vteps;    /**< size of vteps[] (highest index + 1) */
 	struct dp_vtep *vteps;
+	uint16_t n_vgroups;  /**< size of vgroups[] */
+	struct dp_vgroup *vgroups; /**< multihomed segments: per-flow VTEP choice */
 	struct nd_table *nd; /**< ARP/ND suppression entries (owned), NULL if none */
 	struct dp_vni_slot vni_map[DP_VNI_MAP_SIZE];
 };
@@ -194,7 +197,19 @@ struct dp_build_input {
 	const uint16_t *const *extra_flood;
 	const uint16_t *n_extra_flood;
 	struct nd_table *nd;          /**< handed over to the snapshot */
+	const struct vgroup_registry *vgroups; /**< EVPN VTEP groups, NULL = none */
 };
+
+/** The VTEP index an FDB remote dest names for a flow: dest itself, or the
+ *  flow's member of the VTEP group it names (DP_MAX_VTEPS if none). */
+static inline uint32_t dp_remote_vtep(const struct dp_snapshot *s, uint32_t dest, uint32_t hash)
+{
+	if (__builtin_expect(!vgroup_dest_is_group(dest), 1))
+		return dest;
+	if (vgroup_dest_index(dest) >= s->n_vgroups)
+		return DP_MAX_VTEPS;
+	return vgroup_pick(&s->vgroups[vgroup_dest_index(dest)], hash);
+}
 
 /** Build a snapshot. NULL on ENOMEM or inconsistent input (msg set). */
 struct dp_snapshot *dp_snapshot_build(const struct dp_build_input *in, char *msg, unsigned msglen);

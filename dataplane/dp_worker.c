@@ -163,16 +163,19 @@ static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uin
 	tx_enqueue(c, port, m);
 }
 
-/* Encapsulate toward VTEP vi and queue on a member of its team. Consumes m.
- * f->hash is the inner flow hash: it gives the UDP source port and, under
- * the l3-l4 policy, the member, so one VM's flows spread over the team. */
-static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t bd,
+/* Encapsulate toward the VTEP an FDB dest names (a VTEP, or a multihomed
+ * segment's VTEP group) and queue on a member of its team. Consumes m.
+ * f->hash is the inner flow hash: it gives the UDP source port, the group
+ * member and, under the l3-l4 policy, the team member, so one VM's flows
+ * spread over both. */
+static void encap_to(struct wctx *c, struct rte_mbuf *m, uint32_t dest, uint16_t bd,
 		     const struct dp_flow *f)
 {
 	const struct dp_vtep *v;
 	const struct dp_team *t;
 	struct dp_flow tf = *f;
 	uint32_t inner_len = m->pkt_len;
+	uint32_t vi = dp_remote_vtep(c->s, dest, f->hash);
 	uint16_t port;
 	uint8_t *hdr;
 
@@ -557,7 +560,7 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };
-			encap_to(c, m, (uint16_t)d->dest, bds[i], &f);
+			encap_to(c, m, d->dest, bds[i], &f);
 		} else if (d->dest == DP_DEST_UPLINK) {
 			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
 					     .in_port = pi };

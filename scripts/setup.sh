@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential meson ninja-build pkg-config python3 clang libclang-rt-14-dev
-  dpdk libdpdk-dev libbpf-dev libxdp-dev libyang2-dev libyang2-tools libcunit1-dev libmnl-dev
+  dpdk libdpdk-dev libbpf-dev libxdp-dev libyang2-dev libyang2-tools libcunit1-dev libmnl-dev libjson-c-dev
   libpcap-dev iproute2 iputils-ping tcpdump python3-scapy procps
   frr
   openvswitch-switch nftables dpdk-dev ethtool

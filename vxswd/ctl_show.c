@@ -9,7 +9,9 @@
 #include "ctrl_evpn.h"
 #include "dp_ctrl.h"
 #include "evpn.h"
+#include "evpn_frr.h"
 #include "lacp.h"
+#include "vgroup.h"
 #include "vx_time.h"
 
 #define S(...) cfg_state_setf(st, __VA_ARGS__)
@@ -136,6 +138,29 @@ static int show_segment_mac(struct fdb_show *fs, const struct fdb_entry_view *e,
 	return 0;
 }
 
+/* A remote entry's VTEP, or the VTEPs of the multihomed segment it names
+ * (space-separated) and FRR's nexthop group id. */
+static void show_remote_dest(struct cfg_state *st, struct dp_ctrl *c, uint32_t dest, uint32_t vni,
+			     const char *m)
+{
+	const struct vgroup_def *g = ctrl_evpn_group(c, dest);
+	char list[VGROUP_MAX_VTEPS * (VX_IP_STRLEN + 1)] = "", ip[VX_IP_STRLEN], b[24];
+	size_t used = 0;
+
+#define E(v, leaf) S(v, "/vxsw:state/fdb/entry[vni='%u'][mac='%s']/" leaf, vni, m)
+	if (g == NULL) {
+		E(dest < c->n_vteps ? vx_ip_str(&c->vteps[dest].ip, ip, sizeof(ip)) : "?",
+		  "remote-vtep");
+		return;
+	}
+	for (unsigned k = 0; k < g->n && g->vtep[k] < c->n_vteps; k++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", k ? " " : "",
+					 vx_ip_str(&c->vteps[g->vtep[k]].ip, ip, sizeof(ip)));
+	E(list, "remote-vtep");
+	E(u64s(b, g->nhg), "nexthop-group");
+#undef E
+}
+
 static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 {
 	struct fdb_show *fs = arg;
@@ -143,7 +168,7 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 	struct dp_ctrl *c = fs->c;
 	uint16_t bd = fdb_key_bd(e->key);
 	uint8_t mac[6];
-	char m[18], b[24], ip[VX_IP_STRLEN];
+	char m[18], b[24];
 	uint32_t vni = bd < FDB_BD_MAX ? c->bd_vni[bd] : 0;
 
 	if (fs->segments && !dp_bd_key_is_seg(vni))
@@ -160,8 +185,7 @@ static int show_fdb_entry(void *arg, const struct fdb_entry_view *e)
 #define E(v, leaf) S(v, "/vxsw:state/fdb/entry[vni='%u'][mac='%s']/" leaf, vni, m)
 	E(fdb_kind_name((enum fdb_kind)e->r.kind), "kind");
 	if (fdb_kind_is_remote((enum fdb_kind)e->r.kind))
-		E(e->r.dest < c->n_vteps ? vx_ip_str(&c->vteps[e->r.dest].ip, ip, sizeof(ip)) : "?",
-		  "remote-vtep");
+		show_remote_dest(st, c, e->r.dest, vni, m);
 	else
 		E(e->r.dest < c->cfg.n_ports ? c->cfg.ports[e->r.dest].name : "?", "port");
 	if (e->r.kind == FDB_KIND_LOCAL || e->r.kind == FDB_KIND_REMOTE)
@@ -423,11 +447,38 @@ static void show_team(struct dp_ctrl *c, struct cfg_state *st, const struct dp_l
 
 struct evpn_show_ctx {
 	struct cfg_state *st;
+	const struct evpn_frr_mac *frr;  /**< FRR's MACs, sorted */
+	int n_frr;                       /**< < 0: FRR not asked or not answering */
 };
+
+/* What FRR's zebra says of the MAC: sequence numbers, duplicate detection. */
+static void evpn_show_frr(const struct evpn_show_ctx *x, const struct evpn_mac_view *v,
+			  const char *m)
+{
+	struct cfg_state *st = x->st;
+	const struct evpn_frr_mac *f = ctrl_evpn_frr_find(x->frr, x->n_frr, v->vni, v->mac);
+	char b[24];
+
+#define E(val, leaf) S(val, "/vxsw:state/evpn-mac[vni='%u'][mac='%s']/" leaf, v->vni, m)
+	if (x->n_frr < 0) {
+		E("unknown", "frr");
+		return;
+	}
+	if (f == NULL) {
+		E("absent", "frr");
+		return;
+	}
+	E(u64s(b, f->local_seq), "local-seq");
+	E(u64s(b, f->remote_seq), "remote-seq");
+	E(u64s(b, f->moves), "moves");
+	E(f->duplicate ? "duplicate" : "ok", "frr");
+#undef E
+}
 
 static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *port)
 {
-	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
+	struct evpn_show_ctx *x = arg;
+	struct cfg_state *st = x->st;
 	char m[18], vteps[256] = "", ip[VX_IP_STRLEN];
 	size_t off = 0;
 
@@ -441,6 +492,7 @@ static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *p
 	E(off ? vteps : "-", "vteps");
 	E(v->dup ? "duplicate" : v->held ? "held" : v->in_kernel ? "in-kernel" : "-", "state");
 #undef E
+	evpn_show_frr(x, v, m);
 	return 0;
 }
 
@@ -470,9 +522,21 @@ static void show_evpn(struct dp_ctrl *c, struct cfg_state *st, const struct dp_l
 		S(u64s(b, t->nd_snooped), "/vxsw:state/evpn/neigh-snooped");
 		return;
 	}
-	ctrl_evpn_show(c, strcmp(part, "evpn-mac") == 0 ? evpn_show_mac : NULL,
-		       strcmp(part, "evpn-neigh") == 0 ? evpn_show_neigh : NULL,
-		       &(struct evpn_show_ctx){ .st = st });
+	if (strcmp(part, "evpn-mac") == 0) {
+		struct evpn_frr_mac *frr = NULL;
+		struct evpn_show_ctx x = { .st = st, .n_frr = -1 };
+
+		if (c->evpn != NULL) {
+			x.n_frr = ctrl_evpn_frr_macs(c, &frr, line, sizeof(line));
+			x.frr = frr;
+			if (line[0] != '\0')
+				S(line, "/vxsw:state/evpn/frr-query");
+		}
+		ctrl_evpn_show(c, evpn_show_mac, NULL, &x);
+		free(frr);
+		return;
+	}
+	ctrl_evpn_show(c, NULL, evpn_show_neigh, &(struct evpn_show_ctx){ .st = st });
 }
 
 static void show_counters(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)

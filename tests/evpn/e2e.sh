@@ -75,6 +75,12 @@ import json, sys
 d = json.load(sys.stdin)
 print(next(iter(d.values())).get(sys.argv[1], ""))' "$2"
 }
+hv_mac() { # field of hv's zebra's view of a MAC
+	vty hv -c "show evpn mac vni 100 mac $1 json" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+print(next(iter(d.values())).get(sys.argv[1], ""))' "$2"
+}
 tor_route() { vty tor -c 'show bgp l2vpn evpn route json' | grep -q "$1"; }
 tor_mm() { # MAC VTEP: the MAC mobility sequence (MM:n) of VTEP's type-2 route for MAC in the ToR's BGP table
 	vty tor -c 'show bgp l2vpn evpn route json' | $PY -c '
@@ -222,6 +228,9 @@ expect "move to hv: hv's type-2 for rhost's MAC carries MAC mobility MM:$seq1 at
 	"[ \"\$(tor_mm $RH_MAC $HV_IP)\" = '$seq1' ]"
 info "ToR sequence: local $seq0 -> remote (behind hv) $seq1; ToR kernel: $(bridge -n "$TOR" fdb show dev vxlan100 | grep "$RH_MAC.*dst" | head -1)"
 expect "move to hv: show evpn has rhost's MAC local on vm1" "st mac $RH_MAC | grep -q '^local vm1 '"
+check "move to hv: show evpn has FRR's sequence for it (local $seq1, as hv's zebra says)" 5 \
+	"[ \"\$(st frr $RH_MAC | cut -d' ' -f1,4)\" = \"\$(hv_mac $RH_MAC localSequence) ok\" ] &&
+	 [ \"\$(hv_mac $RH_MAC localSequence)\" = '$seq1' ]"
 nsx rhost ping -c 3 -i 0.2 -W 1 $VM1_IP >/dev/null 2>&1 # rhost speaks again, behind the ToR
 check "move back: ToR has it local again with a higher sequence" 10 \
 	"[ \"\$(tor_mac $RH_MAC type)\" = local ] && [ \"\$(tor_mac $RH_MAC localSequence)\" -gt '${seq1:-0}' ]"
@@ -229,6 +238,10 @@ check "move back: vxswd has it remote (kind evpn at $TOR_IP)" 10 \
 	"[ \"\$(fdb $RH_MAC)\" = 'evpn $TOR_IP' ] && st mac $RH_MAC | grep -q '^remote - $TOR_IP '"
 info "ToR sequence after the move back: local $(tor_mac $RH_MAC localSequence)"
 check "move back: traffic follows (ping vm1 -> rhost)" 5 "nsx vm1 ping -c 1 -W 1 $RH_IP"
+check "move back: show evpn has FRR's remote sequence, above $seq1" 5 \
+	"r=\$(st frr $RH_MAC | cut -d' ' -f2); [ \"\$r\" = \"\$(hv_mac $RH_MAC remoteSequence)\" ] &&
+	 [ \"\$r\" -gt '${seq1:-0}' ]"
+info "show evpn, rhost's MAC (local-seq remote-seq moves frr): $(st frr $RH_MAC)"
 check "move back: rhost's MAC/IPs back in the suppression table" 10 \
 	"st neigh $RH_IP | grep -q '$RH_MAC remote'"
 
@@ -290,6 +303,22 @@ check "grace over (20 s): show evpn says FRR up, rhost's MAC kept" 15 \
 	"st status | grep -q '^FRR up (zebra' && st mac $RH_MAC | grep -q '^remote - $TOR_IP -\$'"
 check "aging: vm1 speaks again -> advertised again" 10 \
 	"nsx vm1 ping -c 1 -W 1 $RH_IP >/dev/null; tor_route '$VM1_MAC'"
+
+# ---------------------------------------------------------------- duplicate detection
+# A MAC seen behind vm1 and behind rhost in turn: FRR (default: 5 moves in 180 s) flags it
+# duplicate, and show evpn says so.
+DUP_MAC=02:00:00:00:01:77
+for i in 1 2 3 4; do
+	nsx vm1 $TOOL frames eth0 $DUP_MAC
+	wait_for "[ \"\$(hv_mac $DUP_MAC type)\" = local ]" 5
+	nsx rhost $TOOL frames eth0 $DUP_MAC
+	wait_for "[ \"\$(hv_mac $DUP_MAC type)\" = remote ] || [ \"\$(hv_mac $DUP_MAC isDuplicate)\" = True ]" 5
+done
+check "duplicate detection: hv's zebra flags the MAC duplicate after it moved back and forth" 10 \
+	"[ \"\$(hv_mac $DUP_MAC isDuplicate)\" = True ]"
+check "duplicate detection: show evpn says 'duplicate' in FRR's column" 5 \
+	"st frr $DUP_MAC | grep -q ' duplicate\$'"
+info "show evpn, the moving MAC (local-seq remote-seq moves frr): $(st frr $DUP_MAC); agent: $(st mac $DUP_MAC)"
 
 info "BGP sessions at the ToR: $(vty tor -c 'show bgp neighbors' | grep -o 'Connections established [0-9]*; dropped [0-9]*')"
 # ---------------------------------------------------------------- clean stop

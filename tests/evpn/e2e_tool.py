@@ -6,6 +6,8 @@
                            status              the EVPN status line
                            counter NAME        a leaf of the evpn container (arp-nd-suppressed)
                            mac MAC             evpn-mac row "origin port vteps state"
+                           frr MAC             FRR's view in that row "local-seq remote-seq
+                                               moves frr"
                            neigh IP            evpn-neigh row "mac origin state"
                            fdb MAC             fdb entry "kind port|remote-vtep"
                            fdb-count           number of fdb entries
@@ -17,6 +19,13 @@
   udp-send IP PORT PPS SECONDS     numbered datagrams; prints how many were sent
   udp-recv PORT SECONDS            prints "received N max M missing K" at the end
   vxlan-inject DST VNI SRC_MAC     one VXLAN packet (UDP 4789) with an inner frame from SRC_MAC
+  flows-send IP PORT FLOWS PPS SECONDS [GO_FILE]
+                                   numbered datagrams over FLOWS flows (source ports 40000 +
+                                   seq % FLOWS); prints how many were sent; if GO_FILE is
+                                   given, waits for it to exist first
+  flows-recv PORT SECONDS FILE     writes "seq source-port" of every datagram received to FILE
+  flows-report FLOWS SENT FILE...  per receiver file: datagrams and flows seen; then the
+                                   datagrams missing from all of them and duplicates
 """
 import json
 import os
@@ -49,6 +58,10 @@ def state(args):
         print(st.get("evpn", {}).get("status", ""))
     elif what == "counter":
         print(st.get("evpn", {}).get(args[1], ""))
+    elif what == "frr":
+        for r in st.get("evpn-mac", []):
+            if r["mac"].lower() == args[1].lower():
+                print(*(r.get(k, "-") for k in ("local-seq", "remote-seq", "moves", "frr")))
     elif what == "mac":
         for r in st.get("evpn-mac", []):
             if r["mac"].lower() == args[1].lower():
@@ -154,6 +167,64 @@ def udp_recv(args):
     print("received %d max %d missing %d" % (len(seen), mx, mx + 1 - len(seen)))
 
 
+def flows_send(args):
+    ip, port, flows, pps, secs = args[0], int(args[1]), int(args[2]), float(args[3]), float(args[4])
+    if len(args) > 5:
+        while not os.path.exists(args[5]):
+            time.sleep(0.01)
+    socks = []
+    for f in range(flows):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("0.0.0.0", 40000 + f))
+        socks.append(s)
+    t0 = time.monotonic()
+    i = 0
+    while time.monotonic() - t0 < secs:
+        due = t0 + i / pps
+        now = time.monotonic()
+        if now < due:
+            time.sleep(due - now)
+        try:
+            socks[i % flows].sendto(struct.pack("!I", i), (ip, port))
+        except OSError:
+            pass
+        i += 1
+    print(i)
+
+
+def flows_recv(args):
+    port, secs, out = int(args[0]), float(args[1]), args[2]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    s.bind(("0.0.0.0", port))
+    end = time.monotonic() + secs
+    with open(out, "w") as f:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            r, _, _ = select.select([s], [], [], left)
+            if r:
+                data, addr = s.recvfrom(64)
+                f.write("%d %d\n" % (struct.unpack("!I", data[:4])[0], addr[1]))
+                f.flush()
+
+
+def flows_report(args):
+    flows, sent = int(args[0]), int(args[1])
+    seen = {}
+    for path in args[2:]:
+        n, fl = 0, set()
+        for line in open(path):
+            seq, sport = (int(x) for x in line.split())
+            seen[seq] = seen.get(seq, 0) + 1
+            fl.add(sport)
+            n += 1
+        print("%s: %d datagrams, %d flows" % (os.path.basename(path), n, len(fl)))
+    missing = [i for i in range(sent) if i not in seen]
+    print("missing %d duplicates %d" % (len(missing), sum(v - 1 for v in seen.values())))
+
+
 def vxlan_inject(args):
     dst, vni, src = args[0], int(args[1]), mac_bytes(args[2])
     inner = b"\xff" * 6 + src + b"\x88\xb5" + b"\0" * 46
@@ -162,7 +233,8 @@ def vxlan_inject(args):
 
 
 CMDS = {"state": state, "arp": arp, "ns": ns, "frames": frames, "macs": macs,
-        "udp-send": udp_send, "udp-recv": udp_recv, "vxlan-inject": vxlan_inject}
+        "udp-send": udp_send, "udp-recv": udp_recv, "vxlan-inject": vxlan_inject,
+        "flows-send": flows_send, "flows-recv": flows_recv, "flows-report": flows_report}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in CMDS:

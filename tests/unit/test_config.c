@@ -610,8 +610,8 @@ static void test_state_table_is_aligned(void)
 	free(t);
 	t = cfg_state_table(s, "/vxsw:state/fdb/entry");
 	CU_ASSERT_STRING_EQUAL(t,
-		"vni  mac                kind   port  remote-vtep  age\n"
-		"100  02:00:00:00:00:01  local  -     -              -\n");
+		"vni  mac                kind   port  remote-vtep  nexthop-group  age\n"
+		"100  02:00:00:00:00:01  local  -     -                        -    -\n");
 	free(t);
 	t = cfg_state_table(s, "/vxsw:state/drop");
 	CU_ASSERT_STRING_EQUAL(t, "name  count\n");
