@@ -497,11 +497,11 @@ const struct evpn_frr_mac *ctrl_evpn_frr_find(const struct evpn_frr_mac *macs, i
 	return bsearch(&key, macs, (size_t)n, sizeof(*macs), frr_mac_cmp);
 }
 
-void ctrl_evpn_show(struct dp_ctrl *c,
+void ctrl_evpn_show(struct dp_ctrl *c, int (*vni)(void *arg, const struct evpn_vni_view *v),
 		    int (*mac)(void *arg, const struct evpn_mac_view *v, const char *port),
 		    int (*neigh)(void *arg, const struct evpn_neigh_view *v), void *arg)
 {
-	struct evpn_show_ops ops = { .mac = mac, .neigh = neigh };
+	struct evpn_show_ops ops = { .vni = vni, .mac = mac, .neigh = neigh };
 
 	if (c->evpn != NULL)
 		evpn_agent_show(c->evpn->agent, 0, &ops, arg);

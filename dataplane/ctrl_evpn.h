@@ -54,8 +54,9 @@ const struct evpn_frr_mac *ctrl_evpn_frr_find(const struct evpn_frr_mac *macs, i
 void ctrl_evpn_status(struct dp_ctrl *c, char *buf, unsigned len);
 struct evpn_mac_view;
 struct evpn_neigh_view;
-/** For show: visit the agent's MACs and MAC/IPs (either visitor may be NULL). */
-void ctrl_evpn_show(struct dp_ctrl *c,
+struct evpn_vni_view;
+/** For show: visit the agent's VNIs, MACs and MAC/IPs (any visitor may be NULL). */
+void ctrl_evpn_show(struct dp_ctrl *c, int (*vni)(void *arg, const struct evpn_vni_view *v),
 		    int (*mac)(void *arg, const struct evpn_mac_view *v, const char *port),
 		    int (*neigh)(void *arg, const struct evpn_neigh_view *v), void *arg);
 

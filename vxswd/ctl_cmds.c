@@ -305,7 +305,8 @@ int ctl_cmds_handle(void *arg, int argc, char **argv, char **reply)
 		return ctl_show(c, (const char *const[]){ "fdb", NULL }, argv[3], json, reply);
 	}
 	if (strcmp(argv[0], "show") == 0 && argc == 2 && strcmp(argv[1], "evpn") == 0)
-		return ctl_show(c, (const char *const[]){ "evpn", "evpn-mac", "evpn-neigh", NULL },
+		return ctl_show(c, (const char *const[]){ "evpn", "evpn-vni", "evpn-mac",
+								"evpn-neigh", NULL },
 				NULL, json, reply);
 	if (strcmp(argv[0], "show") == 0 && argc == 2)
 		return ctl_show(c, (const char *const[]){ argv[1], NULL }, NULL, json, reply);

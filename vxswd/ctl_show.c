@@ -496,6 +496,26 @@ static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *p
 	return 0;
 }
 
+static int evpn_show_vni(void *arg, const struct evpn_vni_view *v)
+{
+	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
+	char flood[512] = "", ip[VX_IP_STRLEN], b[24];
+	size_t off = 0;
+
+	for (unsigned i = 0; i < v->n_flood && off < sizeof(flood); i++)
+		off += (size_t)snprintf(flood + off, sizeof(flood) - off, "%s%s", i ? "," : "",
+					vx_ip_str(&v->flood[i], ip, sizeof(ip)));
+#define E(val, leaf) S(val, "/vxsw:state/evpn-vni[vni='%u']/" leaf, v->vni)
+	E(u64s(b, v->local_macs), "local-macs");
+	E(u64s(b, v->remote_macs), "remote-macs");
+	E(u64s(b, v->local_neighs), "local-neighs");
+	E(u64s(b, v->remote_neighs), "remote-neighs");
+	E(u64s(b, v->held), "held");
+	E(off ? flood : "-", "flood");
+#undef E
+	return 0;
+}
+
 static int evpn_show_neigh(void *arg, const struct evpn_neigh_view *v)
 {
 	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
@@ -532,11 +552,14 @@ static void show_evpn(struct dp_ctrl *c, struct cfg_state *st, const struct dp_l
 			if (line[0] != '\0')
 				S(line, "/vxsw:state/evpn/frr-query");
 		}
-		ctrl_evpn_show(c, evpn_show_mac, NULL, &x);
+		ctrl_evpn_show(c, NULL, evpn_show_mac, NULL, &x);
 		free(frr);
 		return;
 	}
-	ctrl_evpn_show(c, NULL, evpn_show_neigh, &(struct evpn_show_ctx){ .st = st });
+	if (strcmp(part, "evpn-vni") == 0)
+		ctrl_evpn_show(c, evpn_show_vni, NULL, NULL, &(struct evpn_show_ctx){ .st = st });
+	else
+		ctrl_evpn_show(c, NULL, NULL, evpn_show_neigh, &(struct evpn_show_ctx){ .st = st });
 }
 
 static void show_counters(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
@@ -581,6 +604,7 @@ static const struct view {
 	{ "team", "/vxsw:state/team", "/vxsw:state/team" },
 	{ "team-members", "/vxsw:state/team-member", "/vxsw:state/team-member" },
 	{ "evpn", NULL, "/vxsw:state/evpn" },
+	{ "evpn-vni", "/vxsw:state/evpn-vni", "/vxsw:state/evpn-vni" },
 	{ "evpn-mac", "/vxsw:state/evpn-mac", "/vxsw:state/evpn-mac" },
 	{ "evpn-neigh", "/vxsw:state/evpn-neigh", "/vxsw:state/evpn-neigh" },
 	{ "segments", "/vxsw:state/segment", "/vxsw:state/segment" },
@@ -600,20 +624,30 @@ static const struct view *find_view(const char *what)
 static void fill(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t,
 		 const struct view *v, const char *arg)
 {
-	switch (v - views) {
-	case 0: show_ports(c, st, t); break;
-	case 1: show_vni(c, st, t); break;
-	case 2: show_fdb(c, st, arg ? (uint32_t)strtoul(arg, NULL, 10) : 0); break;
-	case 3: show_vtep(c, st, t); break;
-	case 4: show_counters(c, st, t); break;
-	case 5: show_drops(st, t); break;
-	case 6: show_team(c, st, t, arg, false); break;
-	case 7: show_team(c, st, t, arg, true); break;
-	case 11: show_segments(c, st, t); break;
-	case 12: show_segment_macs(c, st); break;
-	case 13: show_limits(c, st, t); break;
-	default: show_evpn(c, st, t, v->what); break;
-	}
+	const char *w = v->what;
+
+	if (strcmp(w, "ports") == 0)
+		show_ports(c, st, t);
+	else if (strcmp(w, "vni") == 0)
+		show_vni(c, st, t);
+	else if (strcmp(w, "fdb") == 0)
+		show_fdb(c, st, arg ? (uint32_t)strtoul(arg, NULL, 10) : 0);
+	else if (strcmp(w, "vtep") == 0)
+		show_vtep(c, st, t);
+	else if (strcmp(w, "counters") == 0)
+		show_counters(c, st, t);
+	else if (strcmp(w, "drops") == 0)
+		show_drops(st, t);
+	else if (strcmp(w, "team") == 0 || strcmp(w, "team-members") == 0)
+		show_team(c, st, t, arg, strcmp(w, "team-members") == 0);
+	else if (strcmp(w, "segments") == 0)
+		show_segments(c, st, t);
+	else if (strcmp(w, "segment-macs") == 0)
+		show_segment_macs(c, st);
+	else if (strcmp(w, "limits") == 0)
+		show_limits(c, st, t);
+	else
+		show_evpn(c, st, t, w);
 }
 
 /* The text of one view: an aligned table, with what a table cannot say. */

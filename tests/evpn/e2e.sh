@@ -170,6 +170,9 @@ check "type-2 of rhost in vxswd: show evpn remote MAC at VTEP $TOR_IP" 10 \
 	"st mac $RH_MAC | grep -q '^remote - $TOR_IP '"
 check "type-2 of rhost in vxswd: show fdb kind evpn, remote-vtep $TOR_IP" 5 \
 	"[ \"\$(fdb $RH_MAC)\" = 'evpn $TOR_IP' ]"
+check "show evpn, VNI 100: 1 local and 1 remote MAC, vm1's MAC/IPs, flood list $TOR_IP" 5 \
+	"st vni 100 | grep -Eq '^1 1 [1-9][0-9]* [0-9]+ 0 $TOR_IP\$'"
+info "show evpn, VNI 100 (local-macs remote-macs local-neighs remote-neighs held flood): $(st vni 100)"
 # EVPN VNIs learn nothing from decapsulated traffic: a frame from an unadvertised MAC
 STRAY=02:00:00:00:0e:01
 nsx tor $TOOL vxlan-inject $HV_IP 100 $STRAY

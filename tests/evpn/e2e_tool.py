@@ -6,6 +6,8 @@
                            status              the EVPN status line
                            counter NAME        a leaf of the evpn container (arp-nd-suppressed)
                            mac MAC             evpn-mac row "origin port vteps state"
+                           vni VNI             evpn-vni row "local-macs remote-macs
+                                               local-neighs remote-neighs held flood"
                            frr MAC             FRR's view in that row "local-seq remote-seq
                                                moves frr"
                            neigh IP            evpn-neigh row "mac origin state"
@@ -58,6 +60,11 @@ def state(args):
         print(st.get("evpn", {}).get("status", ""))
     elif what == "counter":
         print(st.get("evpn", {}).get(args[1], ""))
+    elif what == "vni":
+        for r in st.get("evpn-vni", []):
+            if str(r["vni"]) == args[1]:
+                print(*(r.get(k, "-") for k in ("local-macs", "remote-macs", "local-neighs",
+                                                "remote-neighs", "held", "flood")))
     elif what == "frr":
         for r in st.get("evpn-mac", []):
             if r["mac"].lower() == args[1].lower():
