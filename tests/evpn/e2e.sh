@@ -217,10 +217,11 @@ check "kernel path: vm1 (neighbour cache flushed) pings rhost v4 and v6" 5 \
 	"nsx vm1 ping -c 1 -W 1 $RH_IP && nsx vm1 ping -6 -c 1 -W 1 $RH_IP6"
 
 # ---------------------------------------------------------------- MAC mobility
+# rhost "migrates" to vm1's port: the RARP QEMU sends for a VM after live migration
 seq0=$(tor_mac $RH_MAC localSequence)
 t0=$(date +%s%N)
-nsx vm1 $TOOL frames eth0 $RH_MAC
-check "move to hv: rhost's MAC seen on vm1 is local in vxswd at once" 1 \
+nsx vm1 $TOOL rarp eth0 $RH_MAC
+check "move to hv: after a RARP announcement on vm1, rhost's MAC is local in vxswd at once" 1 \
 	"[ \"\$(fdb $RH_MAC)\" = 'local vm1' ]"
 info "(frame -> local FDB entry: $((($(date +%s%N) - t0) / 1000000)) ms, polled)"
 check "move to hv: ToR has rhost's MAC remote at $HV_IP with a higher sequence" 10 \

@@ -17,6 +17,7 @@
   ns IFACE MAC IP6 TARGET6         neighbour solicitation (solicited-node multicast); prints
                                    the advertised MAC or "none"
   frames IFACE SRC_MAC [DST_MAC] [N]  N (1) raw frames (ethertype 0x88b5) from SRC_MAC
+  rarp IFACE MAC                   a live-migration announcement (RARP) for MAC
   macs IFACE PREFIX N [DST_MAC]    N frames from N MACs PREFIX:xx:yy (PREFIX = 4 bytes)
   udp-send IP PORT PPS SECONDS     numbered datagrams; prints how many were sent
   udp-recv PORT SECONDS            prints "received N max M missing K" at the end
@@ -104,6 +105,14 @@ def frames(args):
     s = raw(iface)
     for i in range(n):
         s.send(dst + src + b"\x88\xb5" + struct.pack("!I", i) + b"\0" * 42)
+
+
+def rarp(args):
+    """The announcement QEMU sends for a VM after live migration: a broadcast
+    RARP request (op 3) with the VM's MAC as sender and target."""
+    iface, mac = args[0], mac_bytes(args[1])
+    body = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 3) + mac + b"\0" * 4 + mac + b"\0" * 4
+    raw(iface).send(b"\xff" * 6 + mac + b"\x80\x35" + body + b"\0" * 18)
 
 
 def macs(args):
@@ -239,7 +248,7 @@ def vxlan_inject(args):
     s.sendto(struct.pack("!II", 0x08000000, vni << 8) + inner, (dst, 4789))
 
 
-CMDS = {"state": state, "arp": arp, "ns": ns, "frames": frames, "macs": macs,
+CMDS = {"state": state, "arp": arp, "ns": ns, "frames": frames, "macs": macs, "rarp": rarp,
         "udp-send": udp_send, "udp-recv": udp_recv, "vxlan-inject": vxlan_inject,
         "flows-send": flows_send, "flows-recv": flows_recv, "flows-report": flows_report}
 
