@@ -1008,6 +1008,53 @@ def rate_limit_and_storm_control(t):
     t.expect_port(d, "up0", [])
 
 
+@case
+def two_workers(t):
+    """Two workers, each polling its own rx queue of every port and sending on
+    its own tx queue: frames from both queues of a VM port are encapsulated
+    (each flow keeps one UDP source port whichever worker sent it) and
+    frames from both queues of the uplink are decapsulated, nothing lost,
+    duplicated or changed; the per-lcore counters add up."""
+    up_mac = "02:70:63:61:70:02"
+    encap = [[("q0-%d" % (i % 4), udp_frame(R if i % 2 else R2, A, 64 + i, sport=100 + i % 4))
+              for i in range(40)],
+             [("q1-%d-%d" % (i % 3, i % 2), udp_frame(R2 if i % 2 else R, B, 80 + i, sport=200 + i % 3))
+              for i in range(40)]]
+    decap_in = [[udp_frame(A, R, 70 + i, sport=300 + i) for i in range(30)],
+                [udp_frame(B, R2, 90 + i, sport=400 + i) for i in range(30)]]
+    d = t.daemon(eal=("--lcores", "0@0,1@1,2@0"))
+    d.global_["workers"] = 2
+    d.add_port("vm1", "vm", [[f for _, f in encap[0]], []], queues=2, access_vni=100)
+    d.add_port("vm2", "vm", [[], [f for _, f in encap[1]]], queues=2, access_vni=100)
+    d.add_port("up0", "uplink", [[vxlan_in(f, 100, dmac=up_mac) for f in decap_in[0]],
+                                 [vxlan_in(f, 100, src_ip=VTEP3, smac=NH3, dmac=up_mac)
+                                  for f in decap_in[1]]], queues=2)
+    d.vnis = [{"id": 100}]
+    d.nexthops = [{"vtep": VTEP2, "mac": NH2}, {"vtep": VTEP3, "mac": NH3}]
+    d.static_fdb = [{"vni": 100, "mac": A, "port": "vm1"},
+                    {"vni": 100, "mac": B, "port": "vm2"},
+                    {"vni": 100, "mac": R, "remote-vtep": VTEP2},
+                    {"vni": 100, "mac": R2, "remote-vtep": VTEP3}]
+    t.run(d)
+    t.check(up_mac == mac_str(d.pcap_mac("up0")), "uplink MAC assumption")
+    vni = d.vni_stats().get(100, {})
+    t.check(vni.get("encap-packets") == 80 and vni.get("decap-packets") == 60,
+            f"vni 100 encap/decap packets {vni.get('encap-packets')}/"
+            f"{vni.get('decap-packets')}, expected 80/60")
+    t.expect_drops(d, {})
+    t.stop(d)
+    src = mac_str(d.pcap_mac("up0"))
+    t.expect_port(d, "up0", [Vx(NH2 if f[:6] == mac_bytes(R) else NH3, src, LOCAL4,
+                                VTEP2 if f[:6] == mac_bytes(R) else VTEP3, 100, f, flow)
+                             for q in encap for flow, f in q], ordered=False)
+    t.expect_port(d, "vm1", decap_in[0], ordered=False)
+    t.expect_port(d, "vm2", decap_in[1], ordered=False)
+    # worker w sends on tx queue w: both queues of up0 carry the frames of
+    # "their" VM port queue
+    per_q = [len(vxrun.read_pcap(f)) for f in d.port("up0")["outs"]]
+    t.check(per_q == [40, 40], f"up0 tx queues got {per_q} frames, expected [40, 40]")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-k", dest="pattern", help="run the cases whose name contains this")

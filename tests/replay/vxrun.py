@@ -131,20 +131,27 @@ class Vxswd:
 
     # -- configuration --
 
-    def add_port(self, name, role, inputs=(), kind="pcap", infinite=False, **leaves):
+    def add_port(self, name, role, inputs=(), kind="pcap", infinite=False, queues=1, **leaves):
         """A port. kind "pcap": rx from a file of `inputs`, tx to a file
-        (infinite: rx loops over the file, tx is dropped); kind "null":
+        (infinite: rx loops over the file, tx is dropped); with queues > 1,
+        `inputs` is one list per rx queue and every tx queue writes its own
+        file (output() reads them all, queue by queue). kind "null":
         net_null sink (no rx)."""
-        p = {"name": name, "role": role, "inputs": [bytes(x) for x in inputs], "kind": kind}
+        per_queue = [list(q) for q in inputs] if queues > 1 else [list(inputs)]
+        p = {"name": name, "role": role, "kind": kind,
+             "inputs": [bytes(x) for q in per_queue for x in q]}
         if kind == "pcap":
-            p["in"] = os.path.join(self.dir, f"{name}.in.pcap")
-            p["out"] = os.path.join(self.dir, f"{name}.out.pcap")
+            p["queue_inputs"] = [[bytes(x) for x in q] for q in per_queue]
+            p["ins"] = [os.path.join(self.dir, f"{name}.in{q}.pcap") for q in range(queues)]
+            p["outs"] = [os.path.join(self.dir, f"{name}.out{q}.pcap") for q in range(queues)]
             p["pcap_index"] = self._npcap
-            dev = f"net_pcap{self._npcap},rx_pcap={p['in']}"
+            dev = f"net_pcap{self._npcap}," + ",".join(f"rx_pcap={f}" for f in p["ins"])
             if infinite:
                 dev += ",infinite_rx=1"
             else:
-                dev += f",tx_pcap={p['out']}"
+                dev += "," + ",".join(f"tx_pcap={f}" for f in p["outs"])
+            if queues > 1:
+                leaves.setdefault("rx_queues", queues)
             self._npcap += 1
         elif kind == "null":
             dev = f"net_null{self._nnull},no-rx=1"
@@ -190,7 +197,8 @@ class Vxswd:
     def start(self, extra_args=(), wait_socket=20.0, taskset=None):
         for p in self.ports:
             if p["kind"] == "pcap":
-                write_pcap(p["in"], p["inputs"])
+                for path, frames in zip(p["ins"], p["queue_inputs"]):
+                    write_pcap(path, frames)
         self.cfg_path = os.path.join(self.dir, "vxswd.json")
         with open(self.cfg_path, "w") as f:
             json.dump(self.config(), f, indent=2)
@@ -315,7 +323,7 @@ class Vxswd:
         return self.rc
 
     def output(self, port_name):
-        return read_pcap(self.port(port_name)["out"])
+        return [f for path in self.port(port_name)["outs"] for f in read_pcap(path)]
 
     def log_tail(self, n=25):
         try:
