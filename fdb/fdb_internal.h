@@ -38,6 +38,7 @@ struct fdb_table {
 	struct fdb_slot *slots;
 	_Atomic uint32_t *last_seen;  /* per slot; workers store relaxed */
 	uint64_t mask;                /* slots - 1 */
+	size_t slots_bytes, last_seen_bytes; /* as mapped (fdb_map) */
 
 	/* Bumped by the writer each time a key leaves a slot; readers retry when
 	 * it changed during their probe. Own line: it is written, unlike the above. */

@@ -15,8 +15,10 @@
  *  which every present key is still findable.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fdb_internal.h"
 
@@ -45,6 +47,33 @@ static void *fdb_alloc(size_t size)
 	return aligned_alloc(FDB_CACHE_LINE, size);
 }
 
+#define FDB_HUGE (2u << 20)
+
+/* The slot arrays (tens of MB at 1M entries) on 2 MiB pages where the kernel
+ * has transparent huge pages: lookups land on random slots, and with 4 KiB
+ * pages a table larger than the TLB reach costs a page walk per lookup.
+ * The mapping is aligned to 2 MiB so that huge pages can back it. */
+static void *fdb_map(size_t size, size_t *mapped)
+{
+	size_t len = (size + FDB_HUGE - 1) & ~(size_t)(FDB_HUGE - 1);
+	uint8_t *p = mmap(NULL, len + FDB_HUGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + FDB_HUGE - 1) & ~(uintptr_t)(FDB_HUGE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + len < p + len + FDB_HUGE)
+		munmap(a + len, (size_t)(p + len + FDB_HUGE - (a + len)));
+#ifdef MADV_HUGEPAGE
+	madvise(a, len, MADV_HUGEPAGE); /* a hint: 4 KiB pages still work */
+#endif
+	*mapped = len;
+	return a;
+}
+
 struct fdb_table *fdb_create(uint32_t max_entries)
 {
 	struct fdb_table *t;
@@ -60,8 +89,8 @@ struct fdb_table *fdb_create(uint32_t max_entries)
 	if (t == NULL)
 		return NULL;
 	memset(t, 0, sizeof(*t));
-	t->slots = fdb_alloc(n * sizeof(*t->slots));
-	t->last_seen = fdb_alloc(n * sizeof(*t->last_seen));
+	t->slots = fdb_map(n * sizeof(*t->slots), &t->slots_bytes);
+	t->last_seen = fdb_map(n * sizeof(*t->last_seen), &t->last_seen_bytes);
 	if (t->slots == NULL || t->last_seen == NULL) {
 		fdb_destroy(t);
 		errno = ENOMEM;
@@ -83,8 +112,10 @@ void fdb_destroy(struct fdb_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->slots);
-	free(t->last_seen);
+	if (t->slots != NULL)
+		munmap(t->slots, t->slots_bytes);
+	if (t->last_seen != NULL)
+		munmap(t->last_seen, t->last_seen_bytes);
 	free(t);
 }
 
