@@ -13,7 +13,7 @@
 #include "vx_log.h"
 #include "vx_time.h"
 
-#define LEARN_EVENTS_PER_POLL 8192
+#define LEARN_EVENTS_PER_POLL 16384
 
 uint16_t ctrl_bd_of_vni(const struct dp_ctrl *c, uint32_t vni)
 {
@@ -387,7 +387,10 @@ static void learn_one(struct dp_ctrl *c, const struct fdb_learn_event *e, uint32
 	}
 }
 
-static void drain_learn(struct dp_ctrl *c, uint32_t now)
+/* Take up to LEARN_EVENTS_PER_POLL events (the rest of the loop must run
+ * too); true if the ring still holds some, so the caller polls again at once
+ * instead of sleeping while workers refill it. */
+static bool drain_learn(struct dp_ctrl *c, uint32_t now)
 {
 	struct fdb_learn_event ev[64];
 	unsigned total = 0, n;
@@ -398,6 +401,7 @@ static void drain_learn(struct dp_ctrl *c, uint32_t now)
 			learn_one(c, &ev[i], now);
 		total += n;
 	} while (n > 0 && total < LEARN_EVENTS_PER_POLL);
+	return n > 0 && !rte_ring_empty(c->dp.learn_ring);
 }
 
 static void drain_slowproto(struct dp_ctrl *c)
@@ -433,13 +437,14 @@ void ctrl_kernel_link(struct dp_ctrl *c, int ifindex, bool carrier)
 		}
 }
 
-void ctrl_poll(struct dp_ctrl *c)
+bool ctrl_poll(struct dp_ctrl *c)
 {
 	uint64_t now_ns = vx_now_ns();
 	uint32_t now = (uint32_t)(now_ns / 1000000000ull);
+	bool busy;
 
 	atomic_store_explicit(&c->dp.now_s, now, memory_order_relaxed);
-	drain_learn(c, now);
+	busy = drain_learn(c, now);
 	drain_slowproto(c);
 	ctrl_nexthop_poll(c, now);
 	ctrl_teams_poll(c, now_ns);
@@ -456,6 +461,7 @@ void ctrl_poll(struct dp_ctrl *c)
 		if (ctrl_publish(c, msg, sizeof(msg)) != 0)
 			VX_ERR("cannot publish forwarding tables: %s", msg);
 	}
+	return busy;
 }
 
 int ctrl_fd(const struct dp_ctrl *c)

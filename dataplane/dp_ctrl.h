@@ -56,8 +56,9 @@ struct dp_ctrl {
 
 /** Bring the dataplane up for cfg (EAL already initialised). cfg is copied. */
 int ctrl_init(struct dp_ctrl *c, const struct cfg *cfg, char *msg, unsigned msglen);
-/** One control-loop step: events, aging, resolution, publication. */
-void ctrl_poll(struct dp_ctrl *c);
+/** One control-loop step: events, aging, resolution, publication. True if
+ *  learn events are still waiting (call again without sleeping). */
+bool ctrl_poll(struct dp_ctrl *c);
 /** File descriptor to poll() on besides the CLI socket (netlink), or -1. */
 int ctrl_fd(const struct dp_ctrl *c);
 /** Replace the configuration at runtime: whole or nothing. Ports cannot be

@@ -158,7 +158,7 @@ int dp_init(struct dp *dp, const struct cfg *cfg, struct fdb_table *fdb, char *m
 				    : cfg->n_ports * (RX_DESC + TX_DESC) * dp->n_workers + 8192;
 	dp->pool = rte_pktmbuf_pool_create("vxsw_mbufs", n_mbufs, POOL_CACHE, 0, mbuf_size(cfg),
 					   (int)rte_socket_id());
-	dp->learn_ring = rte_ring_create_elem("vxsw_learn", sizeof(struct fdb_learn_event), 16384,
+	dp->learn_ring = rte_ring_create_elem("vxsw_learn", sizeof(struct fdb_learn_event), 65536,
 					      (int)rte_socket_id(), RING_F_SC_DEQ);
 	dp->slow_ring = rte_ring_create("vxsw_slow", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
 	dp->ctrl_tx_ring = rte_ring_create("vxsw_ctrl_tx", 1024, (int)rte_socket_id(),

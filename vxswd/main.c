@@ -66,6 +66,8 @@ static int run(struct dp_ctrl *c, const char *sock_path)
 	}
 	VX_INFO("running: %u ports, %u VNIs, %u workers; control socket %s", c->cfg.n_ports,
 		c->cfg.n_vnis, c->cfg.global.workers, sock_path);
+	bool busy = false;
+
 	while (!stop_requested) {
 		struct pollfd fds[16];
 		unsigned n = ctl_server_pollfds(srv, fds, 14);
@@ -74,10 +76,10 @@ static int run(struct dp_ctrl *c, const char *sock_path)
 			fds[n++] = (struct pollfd){ .fd = ctrl_fd(c), .events = POLLIN };
 		if (ctrl_evpn_fd(c) >= 0)
 			fds[n++] = (struct pollfd){ .fd = ctrl_evpn_fd(c), .events = POLLIN };
-		if (poll(fds, n, POLL_MS) < 0 && errno != EINTR)
+		if (poll(fds, n, busy ? 0 : POLL_MS) < 0 && errno != EINTR)
 			break;
 		ctl_server_run(srv);
-		ctrl_poll(c);
+		busy = ctrl_poll(c);
 	}
 	ctl_server_close(srv);
 	return 0;
