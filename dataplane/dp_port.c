@@ -68,6 +68,10 @@ static int port_setup(struct dp *dp, uint16_t idx, const struct cfg_port *cp, ch
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
 			info.flow_type_rss_offloads;
 	}
+	/* Every mbuf vxswd sends is direct, has refcnt 1 and comes from its one
+	 * pool (floods are deep copies): PMDs that can may free them in bulk. */
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	rc = rte_eth_dev_configure(eth, nrx, ntx, &conf);
 	if (rc != 0) {
 		snprintf(msg, msglen, "port %s: configure: %s", cp->name, rte_strerror(-rc));
