@@ -372,11 +372,37 @@ static uint32_t hash_ipv6(uint32_t h, const uint8_t *ip6, uint32_t avail)
 	return fold(h, l4_ports(ip6[6], ip6 + IP6_LEN, avail - IP6_LEN) | (uint64_t)ip6[6] << 32);
 }
 
+/* The common frame, untagged IPv4 without options or fragmentation carrying
+ * TCP/UDP/SCTP, tested with two 8-byte loads; its hash is folded straight from
+ * the frame. Same value as the general path below. */
+static inline bool hash_fast(const uint8_t *inner, uint32_t len, uint32_t *hash)
+{
+	uint64_t w1, w2;
+	uint8_t proto;
+	uint32_t h;
+
+	if (len < ETH_LEN + IP4_LEN + 4)
+		return false;
+	w1 = rte_le_to_cpu_64(ld64(inner + 8));  /* bytes 12-14: type 08 00, version/IHL 45 */
+	w2 = rte_le_to_cpu_64(ld64(inner + 16)); /* bytes 20-21: flags/offset, 23: protocol */
+	proto = (uint8_t)(w2 >> 56);
+	if (((w1 >> 32) & 0xffffff) != 0x450008 || ((w2 >> 32) & 0xff3f) != 0 ||
+	    (proto != IPPROTO_UDP && proto != IPPROTO_TCP && proto != IPPROTO_SCTP))
+		return false;
+	h = fold(FLOW_HASH_SEED, ld64(inner));
+	h = fold(h, ld32(inner + 8) | (uint64_t)RTE_ETHER_TYPE_IPV4 << 32);
+	h = fold(h, ld64(inner + ETH_LEN + 12));
+	*hash = finish(fold(h, ld32(inner + ETH_LEN + IP4_LEN) | (uint64_t)proto << 32));
+	return true;
+}
+
 uint32_t vtep_flow_hash(const uint8_t *inner, uint32_t len)
 {
 	uint32_t h = FLOW_HASH_SEED, off = ETH_LEN;
 	uint16_t type;
 
+	if (hash_fast(inner, len, &h))
+		return h;
 	if (len < ETH_LEN) {
 		/* Not a frame: hash what there is (a 0-byte input may come with NULL). */
 		for (uint32_t i = 0; i < len; i++)

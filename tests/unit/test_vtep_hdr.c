@@ -841,6 +841,21 @@ static void test_flow_hash_covers_addresses_protocol_and_ports(void)
 			flow_hash_of(&(struct flow_opts){ .mf = true, .sport = 7 }));
 }
 
+/* Untagged IPv4 takes a fast path, a tagged frame the general one (the VLAN
+ * id is not hashed): both must give the same hash. */
+static void test_flow_hash_fast_path_equals_general_path(void)
+{
+	static const uint8_t protos[] = { 17, 6, 132, 1, 47 };
+
+	for (unsigned i = 0; i < sizeof(protos); i++)
+		for (int mf = 0; mf < 2; mf++)
+			CU_ASSERT_EQUAL(flow_hash_of(&(struct flow_opts){ .proto = protos[i],
+									  .mf = mf, .sport = 7 }),
+					flow_hash_of(&(struct flow_opts){ .proto = protos[i],
+									  .mf = mf, .sport = 7,
+									  .tagged = true }));
+}
+
 static void test_flow_hash_reads_only_the_given_bytes(void)
 {
 	uint8_t buf[256], *copy;
@@ -918,6 +933,7 @@ int cu_register(void)
 	CU_ADD(s, test_encap_then_classify_round_trips);
 	CU_ADD(s, test_flow_hash_is_stable_and_ignores_payload);
 	CU_ADD(s, test_flow_hash_covers_addresses_protocol_and_ports);
+	CU_ADD(s, test_flow_hash_fast_path_equals_general_path);
 	CU_ADD(s, test_flow_hash_reads_only_the_given_bytes);
 	CU_ADD(s, test_sport_is_in_range_and_stable_per_flow);
 	return CU_get_error();
