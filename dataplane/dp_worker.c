@@ -23,6 +23,7 @@
 
 struct txbuf {
 	uint16_t n;
+	uint64_t bytes;      /* of the queued frames: no pass over them at flush */
 	struct rte_mbuf *m[DP_TXBUF];
 };
 
@@ -68,18 +69,21 @@ static void tx_flush(struct wctx *c, uint16_t port)
 		c->st->drop[DP_DROP_PORT_DOWN] += b->n;
 		rte_pktmbuf_free_bulk(b->m, b->n);
 		b->n = 0;
+		b->bytes = 0;
 		return;
 	}
 	sent = rte_eth_tx_burst(c->s->ports[port].eth_port, (uint16_t)c->w->id, b->m, b->n);
-	for (uint16_t i = 0; i < sent; i++)
-		c->st->port[port].tx_bytes += b->m[i]->pkt_len;
-	c->st->port[port].tx_packets += sent;
 	if (sent < b->n) {
+		for (uint16_t i = sent; i < b->n; i++)
+			b->bytes -= b->m[i]->pkt_len;
 		c->st->port[port].drops += b->n - sent;
 		c->st->drop[DP_DROP_TX_FULL] += b->n - sent;
 		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
 	}
+	c->st->port[port].tx_packets += sent;
+	c->st->port[port].tx_bytes += b->bytes;
 	b->n = 0;
+	b->bytes = 0;
 }
 
 static inline void tx_enqueue(struct wctx *c, uint16_t port, struct rte_mbuf *m)
@@ -88,6 +92,7 @@ static inline void tx_enqueue(struct wctx *c, uint16_t port, struct rte_mbuf *m)
 
 	if (b->n == DP_TXBUF)
 		tx_flush(c, port);
+	b->bytes += m->pkt_len;
 	b->m[b->n++] = m;
 }
 
@@ -388,12 +393,11 @@ static inline enum dp_storm bum_kind(const uint8_t *dst)
 									      : DP_STORM_MCAST;
 }
 
-static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			const uint8_t *src, uint16_t port)
+static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r, uint16_t port)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
 		fdb_touch(c->dp->fdb, key, c->now_s);
@@ -475,100 +479,118 @@ static bool finish_l4_cksum(struct rte_mbuf *m)
 	return true;
 }
 
-static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+/* Classify a VM-port frame, strip its tag and finish offloaded checksums.
+ * Consumes m and returns false if it is dropped; else sets *bd. */
+static inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t *bd)
 {
 	const struct dp_port *p = &c->s->ports[pi];
+	uint16_t vlan = 0;
+	enum dp_classify_err err;
+
+	err = dp_classify_vm(p, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), bd,
+			     &vlan);
+	if (unlikely(err != DP_CLASSIFY_OK)) {
+		static const enum dp_drop why[] = {
+			[DP_CLASSIFY_RUNT] = DP_DROP_RUNT,
+			[DP_CLASSIFY_NO_VNI] = DP_DROP_NO_VNI_FOR_PORT,
+			[DP_CLASSIFY_TAGGED_ON_ACCESS] = DP_DROP_TAGGED_ON_ACCESS,
+			[DP_CLASSIFY_VLAN_NOT_ALLOWED] = DP_DROP_VLAN_NOT_ALLOWED,
+		};
+		c->st->port[pi].drops++;
+		drop(c, m, why[err]);
+		return false;
+	}
+	if (unlikely(c->s->meters) && !limits_pass(c, m, pi, *bd))
+		return false;
+	if (vlan != 0 || p->trunk) {
+		vlan_strip(m);
+		if (m->l2_len >= 18)
+			m->l2_len -= 4; /* offload offsets follow the frame */
+	}
+	if (p->kernel_csum && m->nb_segs == 1)
+		l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_BAD_OFFLOAD);
+		return false;
+	}
+	return true;
+}
+
+/* Forward one classified VM-port frame whose FDB answers are in. Consumes m. */
+static inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd,
+			      fdb_key_t skey, const struct fdb_result *d)
+{
+	const struct dp_bd *b = &c->s->bds[bd];
+	const bool bum = eth_dst(m)[0] & 1;
+
+	if (unlikely(b->evpn)) {
+		snoop_neigh(c, m, pi, bd);
+		if (b->suppress && bum && suppress(c, m, pi, bd))
+			return;
+	}
+	if (likely(!bum && fdb_kind_is_remote((enum fdb_kind)d->kind))) {
+		struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = mac_hash(skey),
+				     .in_port = pi };
+		encap_to(c, m, (uint16_t)d->dest, bd, &f);
+	} else if (bum) {
+		if (storm_pass(c, pi, bum_kind(eth_dst(m))))
+			flood(c, m, pi, bd, true, mac_hash(skey));
+		else
+			drop_bd(c, m, DP_DROP_STORM_CONTROL, bd);
+	} else if (d->kind == 0) {
+		if (!b->flood_unknown)
+			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bd);
+		else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
+			flood(c, m, pi, bd, true, mac_hash(skey));
+		else
+			drop_bd(c, m, DP_DROP_STORM_CONTROL, bd);
+	} else if (d->dest == DP_DEST_UPLINK) {
+		struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = mac_hash(skey),
+				     .in_port = pi };
+		seg_out(c, m, bd, &f);
+	} else if (d->dest == pi) {
+		drop_bd(c, m, DP_DROP_SAME_PORT, bd);
+	} else if (d->dest >= c->s->n_ports) {
+		flood(c, m, pi, bd, true, mac_hash(skey));
+	} else {
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+	}
+}
+
+/* One stage at a time over the burst: classify and build keys, look all keys
+ * up, then learn and forward. */
+static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
 	struct rte_mbuf *ok[DP_BURST];
 	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
 	struct fdb_result sres[DP_BURST], dres[DP_BURST];
 	uint16_t bds[DP_BURST], k = 0;
+	uint64_t rx_bytes = 0;
 
 	if (c->s->meters)
 		c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t bd = 0, vlan = 0;
-		enum dp_classify_err err;
 
-		c->st->port[pi].rx_bytes += m->pkt_len;
-		err = dp_classify_vm(p, rte_pktmbuf_mtod(m, const uint8_t *),
-				     rte_pktmbuf_data_len(m), &bd, &vlan);
-		if (err != DP_CLASSIFY_OK) {
-			static const enum dp_drop why[] = {
-				[DP_CLASSIFY_RUNT] = DP_DROP_RUNT,
-				[DP_CLASSIFY_NO_VNI] = DP_DROP_NO_VNI_FOR_PORT,
-				[DP_CLASSIFY_TAGGED_ON_ACCESS] = DP_DROP_TAGGED_ON_ACCESS,
-				[DP_CLASSIFY_VLAN_NOT_ALLOWED] = DP_DROP_VLAN_NOT_ALLOWED,
-			};
-			c->st->port[pi].drops++;
-			drop(c, m, why[err]);
+		if (i + 2 < n) /* rx touched the mbufs, not always their data */
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		rx_bytes += m->pkt_len;
+		if (!vm_frame_in(c, m, pi, &bds[k]))
 			continue;
-		}
-		if (unlikely(c->s->meters) && !limits_pass(c, m, pi, bd))
-			continue;
-		if (vlan != 0 || p->trunk) {
-			vlan_strip(m);
-			if (m->l2_len >= 18)
-				m->l2_len -= 4; /* offload offsets follow the frame */
-		}
-		if (p->kernel_csum && m->nb_segs == 1)
-			l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
-		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_BAD_OFFLOAD);
-			continue;
-		}
-		skey[k] = fdb_key_at(bd, eth_src(m));
-		dkey[k] = fdb_key_at(bd, eth_dst(m));
-		bds[k] = bd;
+		skey[k] = fdb_key_at(bds[k], eth_src(m));
+		dkey[k] = fdb_key_at(bds[k], eth_dst(m));
 		ok[k++] = m;
 	}
+	c->st->port[pi].rx_bytes += rx_bytes;
 	c->st->port[pi].rx_packets += n;
 	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
 	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
 	for (uint16_t i = 0; i < k; i++) {
-		struct rte_mbuf *m = ok[i];
-		const struct fdb_result *d = &dres[i];
-
-		if (i + 1 < k)
-			rte_prefetch0(rte_pktmbuf_mtod(ok[i + 1], void *));
-		uint32_t src_hash = mac_hash(skey[i]);
-
-		const struct dp_bd *b = &c->s->bds[bds[i]];
-
-		learn_local(c, skey[i], &sres[i], eth_src(m), pi);
-		if (b->evpn) {
-			snoop_neigh(c, m, pi, bds[i]);
-			if (b->suppress && (eth_dst(m)[0] & 1) && suppress(c, m, pi, bds[i]))
-				continue;
-		}
-		if (eth_dst(m)[0] & 1) {
-			if (storm_pass(c, pi, bum_kind(eth_dst(m))))
-				flood(c, m, pi, bds[i], true, src_hash);
-			else
-				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
-		} else if (d->kind == 0) {
-			if (!b->flood_unknown)
-				drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
-			else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
-				flood(c, m, pi, bds[i], true, src_hash);
-			else
-				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
-		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
-			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
-					     .in_port = pi };
-			encap_to(c, m, (uint16_t)d->dest, bds[i], &f);
-		} else if (d->dest == DP_DEST_UPLINK) {
-			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
-					     .in_port = pi };
-			seg_out(c, m, bds[i], &f);
-		} else if (d->dest == pi) {
-			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
-		} else if (d->dest >= c->s->n_ports) {
-			flood(c, m, pi, bds[i], true, src_hash);
-		} else {
-			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
-		}
+		/* A source like the one before got the same answer and was learned. */
+		if (i == 0 || skey[i] != skey[i - 1])
+			learn_local(c, skey[i], &sres[i], pi);
+		vm_forward(c, ok[i], pi, bds[i], skey[i], &dres[i]);
 	}
 }
 
