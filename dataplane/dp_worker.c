@@ -170,9 +170,11 @@ static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uin
 
 /* Encapsulate toward VTEP vi and queue on a member of its team. Consumes m.
  * f->hash is the inner flow hash: it gives the UDP source port and, under
- * the l3-l4 policy, the member, so one VM's flows spread over the team. */
-static void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi, uint16_t bd,
-		     const struct dp_flow *f)
+ * the l3-l4 policy, the member, so one VM's flows spread over the team.
+ * Inlined: a call here cost ~35 instructions a packet (saved registers,
+ * arguments, the flow struct through memory). */
+static __rte_always_inline void encap_to(struct wctx *c, struct rte_mbuf *m, uint16_t vi,
+					 uint16_t bd, const struct dp_flow *f)
 {
 	const struct dp_vtep *v;
 	const struct dp_team *t;
