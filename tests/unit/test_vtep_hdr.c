@@ -425,6 +425,34 @@ static void test_classify_drops_bad_ipv4_checksum_to_us(void)
 	CU_ASSERT_TRUE(ip_is(&info.outer_src, REMOTE4));
 }
 
+/* The option-less header is checked word by word: any flipped bit of a
+ * field the earlier checks do not read is caught, and headers whose sum
+ * carries (ID and source address varied) still pass. */
+static void test_classify_checks_every_bit_of_the_ipv4_checksum(void)
+{
+	static const uint8_t bytes[] = { 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static uint8_t buf[2048];
+	struct vtep_local l = local_vtep();
+	struct vtep_decap_info info;
+	uint32_t len = frame_vxlan(buf, &(struct vx_opts){ 0 });
+	uint8_t *ip = buf + 14;
+
+	for (unsigned i = 0; i < sizeof(bytes); i++)
+		for (int bit = 0; bit < 8; bit++) {
+			ip[bytes[i]] ^= (uint8_t)(1u << bit);
+			CU_ASSERT_EQUAL(classify_bytes(buf, len, &l, &info), VTEP_CLASS_DROP);
+			CU_ASSERT_EQUAL(info.drop, VTEP_DROP_IPV4_BAD_CKSUM);
+			ip[bytes[i]] ^= (uint8_t)(1u << bit);
+		}
+	for (uint32_t k = 0; k < 70000; k += 7) {
+		put16(ip + 4, k);
+		put16(ip + 12, k * 40503u);
+		put16(ip + 10, 0);
+		put16(ip + 10, (uint16_t)~ones_sum(ip, 20, 0));
+		CU_ASSERT_EQUAL(classify_bytes(buf, len, &l, &info), VTEP_CLASS_VXLAN);
+	}
+}
+
 static void test_classify_drops_ipv4_fragments_of_vxlan(void)
 {
 	EXPECT_DROP(VTEP_DROP_IPV4_FRAGMENT, .mf = true);                 /* first: by port */
@@ -917,6 +945,7 @@ int cu_register(void)
 	CU_ADD(s, test_classify_drops_truncated_frames);
 	CU_ADD(s, test_classify_drops_bad_ipv4_header_to_us);
 	CU_ADD(s, test_classify_drops_bad_ipv4_checksum_to_us);
+	CU_ADD(s, test_classify_checks_every_bit_of_the_ipv4_checksum);
 	CU_ADD(s, test_classify_drops_ipv4_fragments_of_vxlan);
 	CU_ADD(s, test_classify_drops_bad_ipv6_header_to_us);
 	CU_ADD(s, test_classify_drops_bad_udp_length);
