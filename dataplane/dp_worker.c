@@ -148,24 +148,31 @@ static inline void vlan_strip(struct rte_mbuf *m)
 	rte_pktmbuf_adj(m, 4);
 }
 
-/* Deliver to a local port of bd, tagging for trunks. Consumes m. */
-static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uint16_t bd)
+/* To a trunk: tagged with the port's VLAN of bd. Consumes m. */
+static __rte_noinline void deliver_tagged(struct wctx *c, struct rte_mbuf *m, uint16_t port,
+					  uint16_t bd)
 {
-	const struct dp_port *p = &c->s->ports[port];
+	int vlan = dp_port_vlan_in_bd(c->s, port, bd);
 
-	if (p->trunk) {
-		int vlan = dp_port_vlan_in_bd(c->s, port, bd);
-		if (vlan <= 0) {
-			drop_bd(c, m, DP_DROP_VLAN_NOT_ALLOWED, bd);
-			return;
-		}
-		m->vlan_tci = (uint16_t)vlan;
-		if (rte_vlan_insert(&m) != 0) {
-			drop(c, m, DP_DROP_DECAP_INNER_VLAN_TAG_LOST);
-			return;
-		}
+	if (vlan <= 0) {
+		drop_bd(c, m, DP_DROP_VLAN_NOT_ALLOWED, bd);
+		return;
+	}
+	m->vlan_tci = (uint16_t)vlan;
+	if (rte_vlan_insert(&m) != 0) {
+		drop(c, m, DP_DROP_DECAP_INNER_VLAN_TAG_LOST);
+		return;
 	}
 	tx_enqueue(c, port, m);
+}
+
+/* Deliver to a local port of bd, tagging for trunks. Consumes m. */
+static inline void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uint16_t bd)
+{
+	if (unlikely(c->s->ports[port].trunk))
+		deliver_tagged(c, m, port, bd);
+	else
+		tx_enqueue(c, port, m);
 }
 
 /* Encapsulate toward VTEP vi and queue on a member of its team. Consumes m.
@@ -599,11 +606,11 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 /* ---- frames from uplinks ---- */
 
 static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			 const uint8_t *src, const struct vx_ip *vtep)
+			 const struct vx_ip *vtep)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_REMOTE && r->dest < c->s->n_vteps &&
 	    vx_ip_eq(&c->s->vteps[r->dest].ip, vtep)) {
@@ -618,12 +625,11 @@ static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result 
 }
 
 /* A MAC seen behind the team of a VLAN-backed bd. */
-static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			 const uint8_t *src)
+static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
 		fdb_touch(c->dp->fdb, key, c->now_s);
@@ -656,7 +662,7 @@ static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
 		return;
 	}
 	if (c->s->bds[bd].learning)
-		learn_uplink(c, skey, s, eth_src(m));
+		learn_uplink(c, skey, s);
 	if ((eth_dst(m)[0] & 1) || d->kind == 0)
 		flood(c, m, DP_NO_PORT, bd, false, 0);
 	else if (d->dest >= c->s->n_ports || fdb_kind_is_remote((enum fdb_kind)d->kind))
@@ -776,21 +782,29 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
 		const struct fdb_result *d = &dres[i];
+		const struct dp_bd *b;
+		bool bum;
 
 		if (seg_uplink && seg[i]) {
 			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
 			continue;
 		}
-		if (c->s->bds[bds[i]].learning)
-			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
-		if (d->kind == 0 && !(eth_dst(m)[0] & 1) && !c->s->bds[bds[i]].flood_unknown)
-			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
-		else if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
-			flood(c, m, DP_NO_PORT, bds[i], false, 0);
-		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
-			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
-		else
+		b = &c->s->bds[bds[i]];
+		/* A source like the one before, from the same VTEP, was learned
+		 * already (equal keys mean one bd, so both frames are VXLAN). */
+		if (b->learning && (i == 0 || skey[i] != skey[i - 1] ||
+				    memcmp(&vtep[i], &vtep[i - 1], sizeof(vtep[i])) != 0))
+			learn_remote(c, skey[i], &sres[i], &vtep[i]);
+		bum = eth_dst(m)[0] & 1;
+		if (likely(!bum && d->kind != 0 && d->dest < c->s->n_ports &&
+			   !fdb_kind_is_remote((enum fdb_kind)d->kind)))
 			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
+		else if (d->kind == 0 && !bum && !b->flood_unknown)
+			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
+		else if (bum || d->kind == 0 || d->dest >= c->s->n_ports)
+			flood(c, m, DP_NO_PORT, bds[i], false, 0);
+		else
+			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
 	}
 }
 
