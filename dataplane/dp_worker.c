@@ -129,6 +129,37 @@ static inline struct fdb_learn_event *event_slot(struct wctx *c)
 	return &c->events[c->n_events++];
 }
 
+/* The FDB keys of a burst's frames. Frames in a row of one flow (same bd,
+ * source and destination MAC) share one key pair, looked up once. */
+struct keyset {
+	uint16_t n;                 /* distinct pairs */
+	uint8_t pair[DP_BURST];     /* frame -> its pair */
+	bool new_src[DP_BURST];     /* frame's source key differs from the frame before */
+	fdb_key_t src[DP_BURST], dst[DP_BURST];
+	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+};
+
+static __rte_always_inline void keyset_add(struct keyset *ks, uint16_t frame, fdb_key_t src,
+					   fdb_key_t dst)
+{
+	uint16_t n = ks->n;
+	bool same_src = n > 0 && ks->src[n - 1] == src;
+
+	if (!same_src || ks->dst[n - 1] != dst) {
+		ks->src[n] = src;
+		ks->dst[n] = dst;
+		ks->n = ++n;
+	}
+	ks->pair[frame] = (uint8_t)(n - 1);
+	ks->new_src[frame] = !same_src;
+}
+
+static inline void keyset_lookup(struct wctx *c, struct keyset *ks)
+{
+	fdb_lookup_bulk(c->dp->fdb, ks->src, ks->n, ks->sres);
+	fdb_lookup_bulk(c->dp->fdb, ks->dst, ks->n, ks->dres);
+}
+
 static inline const uint8_t *eth_dst(const struct rte_mbuf *m)
 {
 	return rte_pktmbuf_mtod(m, const uint8_t *);
@@ -490,7 +521,7 @@ static bool finish_l4_cksum(struct rte_mbuf *m)
 
 /* Classify a VM-port frame, strip its tag and finish offloaded checksums.
  * Consumes m and returns false if it is dropped; else sets *bd. */
-static inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t *bd)
+static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t *bd)
 {
 	const struct dp_port *p = &c->s->ports[pi];
 	uint16_t vlan = 0;
@@ -527,7 +558,7 @@ static inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi, 
 }
 
 /* Forward one classified VM-port frame whose FDB answers are in. Consumes m. */
-static inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd,
+static __rte_always_inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd,
 			      fdb_key_t skey, const struct fdb_result *d)
 {
 	const struct dp_bd *b = &c->s->bds[bd];
@@ -569,14 +600,14 @@ static inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi, u
 
 /* One stage at a time over the burst: classify and build keys, look all keys
  * up, then learn and forward. */
-static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+static __rte_noinline void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *ok[DP_BURST];
-	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
-	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+	struct keyset ks;
 	uint16_t bds[DP_BURST], k = 0;
 	uint64_t rx_bytes = 0;
 
+	ks.n = 0;
 	if (c->s->meters)
 		c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
@@ -587,19 +618,19 @@ static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16
 		rx_bytes += m->pkt_len;
 		if (!vm_frame_in(c, m, pi, &bds[k]))
 			continue;
-		skey[k] = fdb_key_at(bds[k], eth_src(m));
-		dkey[k] = fdb_key_at(bds[k], eth_dst(m));
+		keyset_add(&ks, k, fdb_key_at(bds[k], eth_src(m)), fdb_key_at(bds[k], eth_dst(m)));
 		ok[k++] = m;
 	}
 	c->st->port[pi].rx_bytes += rx_bytes;
 	c->st->port[pi].rx_packets += n;
-	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
-	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	keyset_lookup(c, &ks);
 	for (uint16_t i = 0; i < k; i++) {
+		uint8_t j = ks.pair[i];
+
 		/* A source like the one before got the same answer and was learned. */
-		if (i == 0 || skey[i] != skey[i - 1])
-			learn_local(c, skey[i], &sres[i], pi);
-		vm_forward(c, ok[i], pi, bds[i], skey[i], &dres[i]);
+		if (ks.new_src[i])
+			learn_local(c, ks.src[j], &ks.sres[j], pi);
+		vm_forward(c, ok[i], pi, bds[i], ks.src[j], &ks.dres[j]);
 	}
 }
 
@@ -693,12 +724,11 @@ static void to_slowproto(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
 	c->st->slowproto++;
 }
 
-static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *ok[DP_BURST];
 	struct vx_ip vtep[DP_BURST];
-	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
-	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+	struct keyset ks = { .n = 0 };
 	uint16_t bds[DP_BURST], k = 0;
 	bool seg[DP_BURST];
 	const bool seg_uplink = c->s->ports[pi].seg_uplink;
@@ -727,8 +757,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 				vlan_strip(m);
 			c->st->bd[bd].decap++; /* VLAN-backed: frames in from the team */
 			seg[k] = true;
-			skey[k] = fdb_key_at(bd, eth_src(m));
-			dkey[k] = fdb_key_at(bd, eth_dst(m));
+			keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
 			bds[k] = bd;
 			ok[k++] = m;
 			continue;
@@ -771,30 +800,29 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
 		c->st->bd[bd].decap++;
 		vtep[k] = info.outer_src;
-		skey[k] = fdb_key_at(bd, eth_src(m));
-		dkey[k] = fdb_key_at(bd, eth_dst(m));
+		keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
 		bds[k] = bd;
 		ok[k++] = m;
 	}
 	c->st->port[pi].rx_packets += n;
-	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
-	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	keyset_lookup(c, &ks);
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		const struct fdb_result *d = &dres[i];
+		uint8_t j = ks.pair[i];
+		const struct fdb_result *d = &ks.dres[j];
 		const struct dp_bd *b;
 		bool bum;
 
 		if (seg_uplink && seg[i]) {
-			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
+			seg_in(c, m, ks.src[j], &ks.sres[j], d, bds[i]);
 			continue;
 		}
 		b = &c->s->bds[bds[i]];
 		/* A source like the one before, from the same VTEP, was learned
 		 * already (equal keys mean one bd, so both frames are VXLAN). */
-		if (b->learning && (i == 0 || skey[i] != skey[i - 1] ||
+		if (b->learning && (ks.new_src[i] ||
 				    memcmp(&vtep[i], &vtep[i - 1], sizeof(vtep[i])) != 0))
-			learn_remote(c, skey[i], &sres[i], &vtep[i]);
+			learn_remote(c, ks.src[j], &ks.sres[j], &vtep[i]);
 		bum = eth_dst(m)[0] & 1;
 		if (likely(!bum && d->kind != 0 && d->dest < c->s->n_ports &&
 			   !fdb_kind_is_remote((enum fdb_kind)d->kind)))
