@@ -220,11 +220,46 @@ static enum vtep_class classify_ipv6(const uint8_t *frame, uint32_t len,
 	return classify_vxlan(frame, ETH_LEN + IP6_LEN, room, local, info);
 }
 
+/* The common frame, untagged IPv4 VXLAN without IP options, to us and valid
+ * in every respect, accepted with a few wide loads. Anything else, every
+ * drop included, goes the long way, which gives this frame the same answer. */
+static inline bool classify_fast(const uint8_t *frame, uint32_t len,
+				 const struct vtep_local *local, struct vtep_decap_info *info)
+{
+	const uint8_t *ip = frame + ETH_LEN, *udp = ip + IP4_LEN, *vx = udp + UDP_LEN;
+	uint32_t tot, udp_len;
+	uint16_t inner_type;
+
+	if (len < ETH_LEN + IP4_LEN + UDP_LEN + VXLAN_LEN + ETH_LEN ||
+	    (rte_le_to_cpu_32(ld32(frame + 12)) & 0xffffff) != 0x450008 || /* 08 00 45 */
+	    local->ip4.af != AF_INET || ld32(ip + 16) != ld32(local->ip4.a) ||
+	    ip[9] != IPPROTO_UDP ||
+	    (rd16(ip + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+	    rd16(udp + 2) != local->udp_port || !(vx[0] & VXLAN_FLAG_I))
+		return false;
+	tot = rd16(ip + 2);
+	udp_len = rd16(udp + 4);
+	inner_type = rd16(vx + VXLAN_LEN + 12);
+	if (tot > len - ETH_LEN || udp_len < UDP_LEN + VXLAN_LEN + ETH_LEN ||
+	    IP4_LEN + udp_len > tot || !ipv4_cksum_ok(ip, IP4_LEN) ||
+	    (!local->allow_inner_vlan &&
+	     (inner_type == RTE_ETHER_TYPE_VLAN || inner_type == RTE_ETHER_TYPE_QINQ)))
+		return false;
+	info->vni = rte_be_to_cpu_32(ld32(vx + 4)) >> 8;
+	info->outer_src.af = AF_INET;
+	memcpy(info->outer_src.a, ip + 12, 4);
+	info->inner_off = ETH_LEN + IP4_LEN + UDP_LEN + VXLAN_LEN;
+	info->inner_len = (uint16_t)(udp_len - UDP_LEN - VXLAN_LEN);
+	return true;
+}
+
 enum vtep_class vtep_classify(const uint8_t *frame, uint32_t len,
 			      const struct vtep_local *local,
 			      struct vtep_decap_info *info)
 {
 	memset(info, 0, sizeof(*info));
+	if (classify_fast(frame, len, local, info))
+		return VTEP_CLASS_VXLAN;
 	if (len < ETH_LEN)
 		return drop(info, VTEP_DROP_TRUNCATED);
 

@@ -253,6 +253,28 @@ static void test_classify_skips_ipv4_options_and_ignores_ethernet_padding(void)
 	CU_ASSERT_EQUAL(info.inner_len, INNER_DEFAULT_LEN);
 }
 
+/* The option-less frame takes a fast path, a frame with options the general
+ * one: apart from where the inner frame starts, the answers are the same. */
+static void test_classify_fast_path_equals_general_path(void)
+{
+	static const int deltas[] = { 0, -10, -16, -17 };
+	struct vtep_decap_info fast, slow;
+
+	for (unsigned i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
+		struct vx_opts o = { .vni = 0xabcdef, .udp_len_delta = deltas[i], .eth_pad = 5 };
+		enum vtep_class c = classify_opts(&o, &fast);
+
+		o.options = 1;
+		CU_ASSERT_EQUAL(classify_opts(&o, &slow), c);
+		CU_ASSERT_EQUAL(fast.drop, slow.drop);
+		CU_ASSERT_EQUAL(fast.vni, slow.vni);
+		CU_ASSERT_EQUAL(fast.inner_len, slow.inner_len);
+		CU_ASSERT_EQUAL(memcmp(&fast.outer_src, &slow.outer_src, sizeof(fast.outer_src)), 0);
+		if (c == VTEP_CLASS_VXLAN)
+			CU_ASSERT_EQUAL(fast.inner_off + 4, slow.inner_off);
+	}
+}
+
 static void test_classify_takes_inner_length_from_udp_not_ip(void)
 {
 	struct vtep_decap_info info;
@@ -933,6 +955,7 @@ int cu_register(void)
 	CU_ADD(s, test_classify_accepts_ipv4_vxlan_and_fills_info);
 	CU_ADD(s, test_classify_accepts_ipv6_vxlan_and_fills_info);
 	CU_ADD(s, test_classify_skips_ipv4_options_and_ignores_ethernet_padding);
+	CU_ADD(s, test_classify_fast_path_equals_general_path);
 	CU_ADD(s, test_classify_takes_inner_length_from_udp_not_ip);
 	CU_ADD(s, test_classify_ignores_vxlan_reserved_bits);
 	CU_ADD(s, test_classify_uses_the_configured_udp_port);
