@@ -796,8 +796,14 @@ static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_
 			drop(c, m, DP_DROP_UNKNOWN_VNI);
 			continue;
 		}
-		rte_pktmbuf_adj(m, info.inner_off);
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
+		if (likely(m->nb_segs == 1)) { /* the inner frame lies inside the segment */
+			m->data_off = (uint16_t)(m->data_off + info.inner_off);
+			m->data_len = info.inner_len;
+			m->pkt_len = info.inner_len;
+		} else {
+			rte_pktmbuf_adj(m, info.inner_off);
+			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
+		}
 		c->st->bd[bd].decap++;
 		vtep[k] = info.outer_src;
 		keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
