@@ -521,7 +521,8 @@ static bool finish_l4_cksum(struct rte_mbuf *m)
 
 /* Classify a VM-port frame, strip its tag and finish offloaded checksums.
  * Consumes m and returns false if it is dropped; else sets *bd. */
-static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t *bd)
+static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					    uint16_t *bd)
 {
 	const struct dp_port *p = &c->s->ports[pi];
 	uint16_t vlan = 0;
@@ -558,8 +559,8 @@ static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, 
 }
 
 /* Forward one classified VM-port frame whose FDB answers are in. Consumes m. */
-static __rte_always_inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi, uint16_t bd,
-			      fdb_key_t skey, const struct fdb_result *d)
+static __rte_always_inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					   uint16_t bd, fdb_key_t skey, const struct fdb_result *d)
 {
 	const struct dp_bd *b = &c->s->bds[bd];
 	const bool bum = eth_dst(m)[0] & 1;
@@ -724,7 +725,8 @@ static void to_slowproto(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
 	c->st->slowproto++;
 }
 
-static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts,
+					uint16_t n)
 {
 	struct rte_mbuf *ok[DP_BURST];
 	struct vx_ip vtep[DP_BURST];

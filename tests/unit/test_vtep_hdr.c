@@ -269,7 +269,8 @@ static void test_classify_fast_path_equals_general_path(void)
 		CU_ASSERT_EQUAL(fast.drop, slow.drop);
 		CU_ASSERT_EQUAL(fast.vni, slow.vni);
 		CU_ASSERT_EQUAL(fast.inner_len, slow.inner_len);
-		CU_ASSERT_EQUAL(memcmp(&fast.outer_src, &slow.outer_src, sizeof(fast.outer_src)), 0);
+		CU_ASSERT_EQUAL(memcmp(&fast.outer_src, &slow.outer_src, sizeof(slow.outer_src)),
+				0);
 		if (c == VTEP_CLASS_VXLAN)
 			CU_ASSERT_EQUAL(fast.inner_off + 4, slow.inner_off);
 	}
