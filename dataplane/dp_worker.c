@@ -725,6 +725,63 @@ static void to_slowproto(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
 	c->st->slowproto++;
 }
 
+/* The bd of the VNI of the frame before, for a run of one VNI. */
+struct vni_seen {
+	uint32_t vni;
+	uint16_t bd;
+};
+
+/* An underlay frame: VXLAN to us is decapsulated in place (true, with vni->bd
+ * and *vtep set); slow-protocol and host frames are handed on and anything
+ * else dropped (false, m consumed). */
+static __rte_always_inline bool underlay_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					    struct vni_seen *vni, struct vx_ip *vtep)
+{
+	struct vtep_decap_info info;
+	enum vtep_class cls;
+
+	cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+			    &c->s->local, &info);
+	if (cls == VTEP_CLASS_SLOWPROTO) {
+		to_slowproto(c, m, pi);
+		return false;
+	}
+	if (!c->s->ports[pi].collecting) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_NOT_COLLECTING);
+		return false;
+	}
+	if (cls == VTEP_CLASS_HOST) {
+		to_host(c, m, pi);
+		return false;
+	}
+	if (cls == VTEP_CLASS_DROP) {
+		c->st->port[pi].drops++;
+		drop(c, m, (enum dp_drop)(DP_DROP_VTEP_OK + info.drop));
+		return false;
+	}
+	if (info.vni != vni->vni) {
+		vni->vni = info.vni;
+		vni->bd = dp_vni_to_bd(c->s, info.vni);
+	}
+	if (vni->bd == DP_NO_BD) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_UNKNOWN_VNI);
+		return false;
+	}
+	if (likely(m->nb_segs == 1)) { /* the inner frame lies inside the segment */
+		m->data_off = (uint16_t)(m->data_off + info.inner_off);
+		m->data_len = info.inner_len;
+		m->pkt_len = info.inner_len;
+	} else {
+		rte_pktmbuf_adj(m, info.inner_off);
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
+	}
+	c->st->bd[vni->bd].decap++;
+	*vtep = info.outer_src;
+	return true;
+}
+
 static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts,
 					uint16_t n)
 {
@@ -734,15 +791,15 @@ static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_
 	uint16_t bds[DP_BURST], k = 0;
 	bool seg[DP_BURST];
 	const bool seg_uplink = c->s->ports[pi].seg_uplink;
+	struct vni_seen vni = { .vni = 0, .bd = DP_NO_BD }; /* dp_vni_to_bd(0) */
+	uint64_t rx_bytes = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct vtep_decap_info info;
-		enum vtep_class cls;
 		uint16_t bd = 0;
 		bool tagged;
 
-		c->st->port[pi].rx_bytes += m->pkt_len;
+		rx_bytes += m->pkt_len;
 		seg[k] = false;
 		switch (!seg_uplink ? DP_UPLINK_UNDERLAY
 				    : dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
@@ -772,46 +829,14 @@ static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_
 			drop(c, m, DP_DROP_UPLINK_UNTAGGED);
 			continue;
 		}
-		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
-				    &c->s->local, &info);
-		if (cls == VTEP_CLASS_SLOWPROTO) {
-			to_slowproto(c, m, pi);
+		if (!underlay_in(c, m, pi, &vni, &vtep[k]))
 			continue;
-		}
-		if (!c->s->ports[pi].collecting) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_NOT_COLLECTING);
-			continue;
-		}
-		if (cls == VTEP_CLASS_HOST) {
-			to_host(c, m, pi);
-			continue;
-		}
-		if (cls == VTEP_CLASS_DROP) {
-			c->st->port[pi].drops++;
-			drop(c, m, (enum dp_drop)(DP_DROP_VTEP_OK + info.drop));
-			continue;
-		}
-		bd = dp_vni_to_bd(c->s, info.vni);
-		if (bd == DP_NO_BD) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_UNKNOWN_VNI);
-			continue;
-		}
-		if (likely(m->nb_segs == 1)) { /* the inner frame lies inside the segment */
-			m->data_off = (uint16_t)(m->data_off + info.inner_off);
-			m->data_len = info.inner_len;
-			m->pkt_len = info.inner_len;
-		} else {
-			rte_pktmbuf_adj(m, info.inner_off);
-			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
-		}
-		c->st->bd[bd].decap++;
-		vtep[k] = info.outer_src;
+		bd = vni.bd;
 		keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
 		bds[k] = bd;
 		ok[k++] = m;
 	}
+	c->st->port[pi].rx_bytes += rx_bytes;
 	c->st->port[pi].rx_packets += n;
 	keyset_lookup(c, &ks);
 	for (uint16_t i = 0; i < k; i++) {
