@@ -782,6 +782,23 @@ static __rte_always_inline bool underlay_in(struct wctx *c, struct rte_mbuf *m, 
 	return true;
 }
 
+/* Forward one decapsulated frame whose FDB answer is in. Consumes m. */
+static __rte_always_inline void decap_forward(struct wctx *c, struct rte_mbuf *m, uint16_t bd,
+					      const struct fdb_result *d)
+{
+	const bool bum = eth_dst(m)[0] & 1;
+
+	if (likely(!bum && d->kind != 0 && d->dest < c->s->n_ports &&
+		   !fdb_kind_is_remote((enum fdb_kind)d->kind)))
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+	else if (d->kind == 0 && !bum && !c->s->bds[bd].flood_unknown)
+		drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bd);
+	else if (bum || d->kind == 0 || d->dest >= c->s->n_ports)
+		flood(c, m, DP_NO_PORT, bd, false, 0);
+	else
+		drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bd); /* from a VTEP to a VTEP */
+}
+
 static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts,
 					uint16_t n)
 {
@@ -842,30 +859,17 @@ static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
 		uint8_t j = ks.pair[i];
-		const struct fdb_result *d = &ks.dres[j];
-		const struct dp_bd *b;
-		bool bum;
 
 		if (seg_uplink && seg[i]) {
-			seg_in(c, m, ks.src[j], &ks.sres[j], d, bds[i]);
+			seg_in(c, m, ks.src[j], &ks.sres[j], &ks.dres[j], bds[i]);
 			continue;
 		}
-		b = &c->s->bds[bds[i]];
 		/* A source like the one before, from the same VTEP, was learned
 		 * already (equal keys mean one bd, so both frames are VXLAN). */
-		if (b->learning && (ks.new_src[i] ||
-				    memcmp(&vtep[i], &vtep[i - 1], sizeof(vtep[i])) != 0))
+		if (c->s->bds[bds[i]].learning &&
+		    (ks.new_src[i] || memcmp(&vtep[i], &vtep[i - 1], sizeof(vtep[i])) != 0))
 			learn_remote(c, ks.src[j], &ks.sres[j], &vtep[i]);
-		bum = eth_dst(m)[0] & 1;
-		if (likely(!bum && d->kind != 0 && d->dest < c->s->n_ports &&
-			   !fdb_kind_is_remote((enum fdb_kind)d->kind)))
-			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
-		else if (d->kind == 0 && !bum && !b->flood_unknown)
-			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
-		else if (bum || d->kind == 0 || d->dest >= c->s->n_ports)
-			flood(c, m, DP_NO_PORT, bds[i], false, 0);
-		else
-			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
+		decap_forward(c, m, bds[i], &ks.dres[j]);
 	}
 }
 
