@@ -341,36 +341,6 @@ void dp_snapshot_free(struct dp_snapshot *s)
 	free(s);
 }
 
-enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame, uint32_t len,
-				    uint16_t *bd, uint16_t *vlan)
-{
-	bool tagged;
-
-	if (len < 14)
-		return DP_CLASSIFY_RUNT;
-	tagged = (frame[12] == ETH_P_8021Q_BE0 && frame[13] == ETH_P_8021Q_BE1) ||
-		 (frame[12] == ETH_P_8021AD_BE0 && frame[13] == ETH_P_8021AD_BE1);
-	*vlan = 0;
-	if (!p->trunk) {
-		if (tagged)
-			return DP_CLASSIFY_TAGGED_ON_ACCESS;
-		if (p->access_bd == DP_NO_BD)
-			return DP_CLASSIFY_NO_VNI;
-		*bd = p->access_bd;
-		return DP_CLASSIFY_OK;
-	}
-	/* Trunk: only 802.1Q (0x8100) with a mapped VLAN id; no native VLAN. */
-	if (!tagged || frame[12] != ETH_P_8021Q_BE0)
-		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
-	if (len < 18)
-		return DP_CLASSIFY_RUNT;
-	*vlan = (uint16_t)(((frame[14] << 8) | frame[15]) & 0x0fff);
-	if (p->vlan_bd == NULL || p->vlan_bd[*vlan] == DP_NO_BD)
-		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
-	*bd = p->vlan_bd[*vlan];
-	return DP_CLASSIFY_OK;
-}
-
 enum dp_uplink_class dp_classify_uplink(const struct dp_snapshot *s, uint16_t port,
 					const uint8_t *frame, uint32_t len, uint16_t *bd,
 					bool *tagged)

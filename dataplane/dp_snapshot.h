@@ -245,9 +245,38 @@ enum dp_classify_err {
 /**
  * Map a frame received on a VM port to its bridge domain.
  * Sets *bd and *vlan (the 802.1Q id to strip, 0 if untagged).
+ * Inline: every frame from a VM port passes here.
  */
-enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame, uint32_t len,
-				    uint16_t *bd, uint16_t *vlan);
+static inline enum dp_classify_err dp_classify_vm(const struct dp_port *p, const uint8_t *frame,
+						  uint32_t len, uint16_t *bd, uint16_t *vlan)
+{
+	uint16_t type;
+	bool tagged;
+
+	if (len < 14)
+		return DP_CLASSIFY_RUNT;
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	tagged = type == 0x8100 || type == 0x88a8; /* 802.1Q, 802.1ad */
+	*vlan = 0;
+	if (!p->trunk) {
+		if (tagged)
+			return DP_CLASSIFY_TAGGED_ON_ACCESS;
+		if (p->access_bd == DP_NO_BD)
+			return DP_CLASSIFY_NO_VNI;
+		*bd = p->access_bd;
+		return DP_CLASSIFY_OK;
+	}
+	/* Trunk: only 802.1Q (0x8100) with a mapped VLAN id; no native VLAN. */
+	if (type != 0x8100)
+		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
+	if (len < 18)
+		return DP_CLASSIFY_RUNT;
+	*vlan = (uint16_t)(((frame[14] << 8) | frame[15]) & 0x0fff);
+	if (p->vlan_bd == NULL || p->vlan_bd[*vlan] == DP_NO_BD)
+		return DP_CLASSIFY_VLAN_NOT_ALLOWED;
+	*bd = p->vlan_bd[*vlan];
+	return DP_CLASSIFY_OK;
+}
 
 /** What a frame received on an uplink is. */
 enum dp_uplink_class {

@@ -23,6 +23,7 @@
 
 struct txbuf {
 	uint16_t n;
+	uint64_t bytes;      /* of the queued frames: no pass over them at flush */
 	struct rte_mbuf *m[DP_TXBUF];
 };
 
@@ -68,18 +69,21 @@ static void tx_flush(struct wctx *c, uint16_t port)
 		c->st->drop[DP_DROP_PORT_DOWN] += b->n;
 		rte_pktmbuf_free_bulk(b->m, b->n);
 		b->n = 0;
+		b->bytes = 0;
 		return;
 	}
 	sent = rte_eth_tx_burst(c->s->ports[port].eth_port, (uint16_t)c->w->id, b->m, b->n);
-	for (uint16_t i = 0; i < sent; i++)
-		c->st->port[port].tx_bytes += b->m[i]->pkt_len;
-	c->st->port[port].tx_packets += sent;
 	if (sent < b->n) {
+		for (uint16_t i = sent; i < b->n; i++)
+			b->bytes -= b->m[i]->pkt_len;
 		c->st->port[port].drops += b->n - sent;
 		c->st->drop[DP_DROP_TX_FULL] += b->n - sent;
 		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
 	}
+	c->st->port[port].tx_packets += sent;
+	c->st->port[port].tx_bytes += b->bytes;
 	b->n = 0;
+	b->bytes = 0;
 }
 
 static inline void tx_enqueue(struct wctx *c, uint16_t port, struct rte_mbuf *m)
@@ -88,6 +92,7 @@ static inline void tx_enqueue(struct wctx *c, uint16_t port, struct rte_mbuf *m)
 
 	if (b->n == DP_TXBUF)
 		tx_flush(c, port);
+	b->bytes += m->pkt_len;
 	b->m[b->n++] = m;
 }
 
@@ -124,6 +129,37 @@ static inline struct fdb_learn_event *event_slot(struct wctx *c)
 	return &c->events[c->n_events++];
 }
 
+/* The FDB keys of a burst's frames. Frames in a row of one flow (same bd,
+ * source and destination MAC) share one key pair, looked up once. */
+struct keyset {
+	uint16_t n;                 /* distinct pairs */
+	uint8_t pair[DP_BURST];     /* frame -> its pair */
+	bool new_src[DP_BURST];     /* frame's source key differs from the frame before */
+	fdb_key_t src[DP_BURST], dst[DP_BURST];
+	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+};
+
+static __rte_always_inline void keyset_add(struct keyset *ks, uint16_t frame, fdb_key_t src,
+					   fdb_key_t dst)
+{
+	uint16_t n = ks->n;
+	bool same_src = n > 0 && ks->src[n - 1] == src;
+
+	if (!same_src || ks->dst[n - 1] != dst) {
+		ks->src[n] = src;
+		ks->dst[n] = dst;
+		ks->n = ++n;
+	}
+	ks->pair[frame] = (uint8_t)(n - 1);
+	ks->new_src[frame] = !same_src;
+}
+
+static inline void keyset_lookup(struct wctx *c, struct keyset *ks)
+{
+	fdb_lookup_bulk(c->dp->fdb, ks->src, ks->n, ks->sres);
+	fdb_lookup_bulk(c->dp->fdb, ks->dst, ks->n, ks->dres);
+}
+
 static inline const uint8_t *eth_dst(const struct rte_mbuf *m)
 {
 	return rte_pktmbuf_mtod(m, const uint8_t *);
@@ -143,33 +179,41 @@ static inline void vlan_strip(struct rte_mbuf *m)
 	rte_pktmbuf_adj(m, 4);
 }
 
-/* Deliver to a local port of bd, tagging for trunks. Consumes m. */
-static void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uint16_t bd)
+/* To a trunk: tagged with the port's VLAN of bd. Consumes m. */
+static __rte_noinline void deliver_tagged(struct wctx *c, struct rte_mbuf *m, uint16_t port,
+					  uint16_t bd)
 {
-	const struct dp_port *p = &c->s->ports[port];
+	int vlan = dp_port_vlan_in_bd(c->s, port, bd);
 
-	if (p->trunk) {
-		int vlan = dp_port_vlan_in_bd(c->s, port, bd);
-		if (vlan <= 0) {
-			drop_bd(c, m, DP_DROP_VLAN_NOT_ALLOWED, bd);
-			return;
-		}
-		m->vlan_tci = (uint16_t)vlan;
-		if (rte_vlan_insert(&m) != 0) {
-			drop(c, m, DP_DROP_DECAP_INNER_VLAN_TAG_LOST);
-			return;
-		}
+	if (vlan <= 0) {
+		drop_bd(c, m, DP_DROP_VLAN_NOT_ALLOWED, bd);
+		return;
+	}
+	m->vlan_tci = (uint16_t)vlan;
+	if (rte_vlan_insert(&m) != 0) {
+		drop(c, m, DP_DROP_DECAP_INNER_VLAN_TAG_LOST);
+		return;
 	}
 	tx_enqueue(c, port, m);
+}
+
+/* Deliver to a local port of bd, tagging for trunks. Consumes m. */
+static inline void deliver_local(struct wctx *c, struct rte_mbuf *m, uint16_t port, uint16_t bd)
+{
+	if (unlikely(c->s->ports[port].trunk))
+		deliver_tagged(c, m, port, bd);
+	else
+		tx_enqueue(c, port, m);
 }
 
 /* Encapsulate toward the VTEP an FDB dest names (a VTEP, or a multihomed
  * segment's VTEP group) and queue on a member of its team. Consumes m.
  * f->hash is the inner flow hash: it gives the UDP source port, the group
  * member and, under the l3-l4 policy, the team member, so one VM's flows
- * spread over both. */
-static void encap_to(struct wctx *c, struct rte_mbuf *m, uint32_t dest, uint16_t bd,
-		     const struct dp_flow *f)
+ * spread over both. Inlined: a call here cost ~35 instructions a packet
+ * (saved registers, arguments, the flow struct through memory). */
+static __rte_always_inline void encap_to(struct wctx *c, struct rte_mbuf *m, uint32_t dest,
+					 uint16_t bd, const struct dp_flow *f)
 {
 	const struct dp_vtep *v;
 	const struct dp_team *t;
@@ -391,12 +435,11 @@ static inline enum dp_storm bum_kind(const uint8_t *dst)
 									      : DP_STORM_MCAST;
 }
 
-static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			const uint8_t *src, uint16_t port)
+static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r, uint16_t port)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
 		fdb_touch(c->dp->fdb, key, c->now_s);
@@ -478,111 +521,130 @@ static bool finish_l4_cksum(struct rte_mbuf *m)
 	return true;
 }
 
-static void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+/* Classify a VM-port frame, strip its tag and finish offloaded checksums.
+ * Consumes m and returns false if it is dropped; else sets *bd. */
+static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					    uint16_t *bd)
 {
 	const struct dp_port *p = &c->s->ports[pi];
-	struct rte_mbuf *ok[DP_BURST];
-	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
-	struct fdb_result sres[DP_BURST], dres[DP_BURST];
-	uint16_t bds[DP_BURST], k = 0;
+	uint16_t vlan = 0;
+	enum dp_classify_err err;
 
+	err = dp_classify_vm(p, rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), bd,
+			     &vlan);
+	if (unlikely(err != DP_CLASSIFY_OK)) {
+		static const enum dp_drop why[] = {
+			[DP_CLASSIFY_RUNT] = DP_DROP_RUNT,
+			[DP_CLASSIFY_NO_VNI] = DP_DROP_NO_VNI_FOR_PORT,
+			[DP_CLASSIFY_TAGGED_ON_ACCESS] = DP_DROP_TAGGED_ON_ACCESS,
+			[DP_CLASSIFY_VLAN_NOT_ALLOWED] = DP_DROP_VLAN_NOT_ALLOWED,
+		};
+		c->st->port[pi].drops++;
+		drop(c, m, why[err]);
+		return false;
+	}
+	if (unlikely(c->s->meters) && !limits_pass(c, m, pi, *bd))
+		return false;
+	if (vlan != 0 || p->trunk) {
+		vlan_strip(m);
+		if (m->l2_len >= 18)
+			m->l2_len -= 4; /* offload offsets follow the frame */
+	}
+	if (p->kernel_csum && m->nb_segs == 1)
+		l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_BAD_OFFLOAD);
+		return false;
+	}
+	return true;
+}
+
+/* Forward one classified VM-port frame whose FDB answers are in. Consumes m. */
+static __rte_always_inline void vm_forward(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					   uint16_t bd, fdb_key_t skey, const struct fdb_result *d)
+{
+	const struct dp_bd *b = &c->s->bds[bd];
+	const bool bum = eth_dst(m)[0] & 1;
+
+	if (unlikely(b->evpn)) {
+		snoop_neigh(c, m, pi, bd);
+		if (b->suppress && bum && suppress(c, m, pi, bd))
+			return;
+	}
+	if (likely(!bum && fdb_kind_is_remote((enum fdb_kind)d->kind))) {
+		struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = mac_hash(skey),
+				     .in_port = pi };
+		encap_to(c, m, d->dest, bd, &f);
+	} else if (bum) {
+		if (storm_pass(c, pi, bum_kind(eth_dst(m))))
+			flood(c, m, pi, bd, true, mac_hash(skey));
+		else
+			drop_bd(c, m, DP_DROP_STORM_CONTROL, bd);
+	} else if (d->kind == 0) {
+		if (!b->flood_unknown)
+			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bd);
+		else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
+			flood(c, m, pi, bd, true, mac_hash(skey));
+		else
+			drop_bd(c, m, DP_DROP_STORM_CONTROL, bd);
+	} else if (d->dest == DP_DEST_UPLINK) {
+		struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = mac_hash(skey),
+				     .in_port = pi };
+		seg_out(c, m, bd, &f);
+	} else if (d->dest == pi) {
+		drop_bd(c, m, DP_DROP_SAME_PORT, bd);
+	} else if (d->dest >= c->s->n_ports) {
+		flood(c, m, pi, bd, true, mac_hash(skey));
+	} else {
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+	}
+}
+
+/* One stage at a time over the burst: classify and build keys, look all keys
+ * up, then learn and forward. */
+static __rte_noinline void vm_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *ok[DP_BURST];
+	struct keyset ks;
+	uint16_t bds[DP_BURST], k = 0;
+	uint64_t rx_bytes = 0;
+
+	ks.n = 0;
 	if (c->s->meters)
 		c->tsc = rte_rdtsc();
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t bd = 0, vlan = 0;
-		enum dp_classify_err err;
 
-		c->st->port[pi].rx_bytes += m->pkt_len;
-		err = dp_classify_vm(p, rte_pktmbuf_mtod(m, const uint8_t *),
-				     rte_pktmbuf_data_len(m), &bd, &vlan);
-		if (err != DP_CLASSIFY_OK) {
-			static const enum dp_drop why[] = {
-				[DP_CLASSIFY_RUNT] = DP_DROP_RUNT,
-				[DP_CLASSIFY_NO_VNI] = DP_DROP_NO_VNI_FOR_PORT,
-				[DP_CLASSIFY_TAGGED_ON_ACCESS] = DP_DROP_TAGGED_ON_ACCESS,
-				[DP_CLASSIFY_VLAN_NOT_ALLOWED] = DP_DROP_VLAN_NOT_ALLOWED,
-			};
-			c->st->port[pi].drops++;
-			drop(c, m, why[err]);
+		if (i + 2 < n) /* rx touched the mbufs, not always their data */
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
+		rx_bytes += m->pkt_len;
+		if (!vm_frame_in(c, m, pi, &bds[k]))
 			continue;
-		}
-		if (unlikely(c->s->meters) && !limits_pass(c, m, pi, bd))
-			continue;
-		if (vlan != 0 || p->trunk) {
-			vlan_strip(m);
-			if (m->l2_len >= 18)
-				m->l2_len -= 4; /* offload offsets follow the frame */
-		}
-		if (p->kernel_csum && m->nb_segs == 1)
-			l4_csum_finish(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
-		if (unlikely(m->ol_flags & RTE_MBUF_F_TX_L4_MASK) && !finish_l4_cksum(m)) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_BAD_OFFLOAD);
-			continue;
-		}
-		skey[k] = fdb_key_at(bd, eth_src(m));
-		dkey[k] = fdb_key_at(bd, eth_dst(m));
-		bds[k] = bd;
+		keyset_add(&ks, k, fdb_key_at(bds[k], eth_src(m)), fdb_key_at(bds[k], eth_dst(m)));
 		ok[k++] = m;
 	}
+	c->st->port[pi].rx_bytes += rx_bytes;
 	c->st->port[pi].rx_packets += n;
-	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
-	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	keyset_lookup(c, &ks);
 	for (uint16_t i = 0; i < k; i++) {
-		struct rte_mbuf *m = ok[i];
-		const struct fdb_result *d = &dres[i];
+		uint8_t j = ks.pair[i];
 
-		if (i + 1 < k)
-			rte_prefetch0(rte_pktmbuf_mtod(ok[i + 1], void *));
-		uint32_t src_hash = mac_hash(skey[i]);
-
-		const struct dp_bd *b = &c->s->bds[bds[i]];
-
-		learn_local(c, skey[i], &sres[i], eth_src(m), pi);
-		if (b->evpn) {
-			snoop_neigh(c, m, pi, bds[i]);
-			if (b->suppress && (eth_dst(m)[0] & 1) && suppress(c, m, pi, bds[i]))
-				continue;
-		}
-		if (eth_dst(m)[0] & 1) {
-			if (storm_pass(c, pi, bum_kind(eth_dst(m))))
-				flood(c, m, pi, bds[i], true, src_hash);
-			else
-				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
-		} else if (d->kind == 0) {
-			if (!b->flood_unknown)
-				drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
-			else if (storm_pass(c, pi, DP_STORM_UNKNOWN))
-				flood(c, m, pi, bds[i], true, src_hash);
-			else
-				drop_bd(c, m, DP_DROP_STORM_CONTROL, bds[i]);
-		} else if (fdb_kind_is_remote((enum fdb_kind)d->kind)) {
-			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
-					     .in_port = pi };
-			encap_to(c, m, d->dest, bds[i], &f);
-		} else if (d->dest == DP_DEST_UPLINK) {
-			struct dp_flow f = { .hash = flow_hash(m), .src_mac_hash = src_hash,
-					     .in_port = pi };
-			seg_out(c, m, bds[i], &f);
-		} else if (d->dest == pi) {
-			drop_bd(c, m, DP_DROP_SAME_PORT, bds[i]);
-		} else if (d->dest >= c->s->n_ports) {
-			flood(c, m, pi, bds[i], true, src_hash);
-		} else {
-			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
-		}
+		/* A source like the one before got the same answer and was learned. */
+		if (ks.new_src[i])
+			learn_local(c, ks.src[j], &ks.sres[j], pi);
+		vm_forward(c, ok[i], pi, bds[i], ks.src[j], &ks.dres[j]);
 	}
 }
 
 /* ---- frames from uplinks ---- */
 
 static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			 const uint8_t *src, const struct vx_ip *vtep)
+			 const struct vx_ip *vtep)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_REMOTE && r->dest < c->s->n_vteps &&
 	    vx_ip_eq(&c->s->vteps[r->dest].ip, vtep)) {
@@ -597,12 +659,11 @@ static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result 
 }
 
 /* A MAC seen behind the team of a VLAN-backed bd. */
-static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
-			 const uint8_t *src)
+static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r)
 {
 	struct fdb_learn_event *e;
 
-	if (!fdb_mac_learnable(src))
+	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
 		fdb_touch(c->dp->fdb, key, c->now_s);
@@ -635,7 +696,7 @@ static void seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
 		return;
 	}
 	if (c->s->bds[bd].learning)
-		learn_uplink(c, skey, s, eth_src(m));
+		learn_uplink(c, skey, s);
 	if ((eth_dst(m)[0] & 1) || d->kind == 0)
 		flood(c, m, DP_NO_PORT, bd, false, 0);
 	else if (d->dest >= c->s->n_ports || fdb_kind_is_remote((enum fdb_kind)d->kind))
@@ -666,24 +727,98 @@ static void to_slowproto(struct wctx *c, struct rte_mbuf *m, uint16_t pi)
 	c->st->slowproto++;
 }
 
-static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+/* The bd of the VNI of the frame before, for a run of one VNI. */
+struct vni_seen {
+	uint32_t vni;
+	uint16_t bd;
+};
+
+/* An underlay frame: VXLAN to us is decapsulated in place (true, with vni->bd
+ * and *vtep set); slow-protocol and host frames are handed on and anything
+ * else dropped (false, m consumed). */
+static __rte_always_inline bool underlay_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi,
+					    struct vni_seen *vni, struct vx_ip *vtep)
+{
+	struct vtep_decap_info info;
+	enum vtep_class cls;
+
+	cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+			    &c->s->local, &info);
+	if (cls == VTEP_CLASS_SLOWPROTO) {
+		to_slowproto(c, m, pi);
+		return false;
+	}
+	if (!c->s->ports[pi].collecting) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_NOT_COLLECTING);
+		return false;
+	}
+	if (cls == VTEP_CLASS_HOST) {
+		to_host(c, m, pi);
+		return false;
+	}
+	if (cls == VTEP_CLASS_DROP) {
+		c->st->port[pi].drops++;
+		drop(c, m, (enum dp_drop)(DP_DROP_VTEP_OK + info.drop));
+		return false;
+	}
+	if (info.vni != vni->vni) {
+		vni->vni = info.vni;
+		vni->bd = dp_vni_to_bd(c->s, info.vni);
+	}
+	if (vni->bd == DP_NO_BD) {
+		c->st->port[pi].drops++;
+		drop(c, m, DP_DROP_UNKNOWN_VNI);
+		return false;
+	}
+	if (likely(m->nb_segs == 1)) { /* the inner frame lies inside the segment */
+		m->data_off = (uint16_t)(m->data_off + info.inner_off);
+		m->data_len = info.inner_len;
+		m->pkt_len = info.inner_len;
+	} else {
+		rte_pktmbuf_adj(m, info.inner_off);
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
+	}
+	c->st->bd[vni->bd].decap++;
+	*vtep = info.outer_src;
+	return true;
+}
+
+/* Forward one decapsulated frame whose FDB answer is in. Consumes m. */
+static __rte_always_inline void decap_forward(struct wctx *c, struct rte_mbuf *m, uint16_t bd,
+					      const struct fdb_result *d)
+{
+	const bool bum = eth_dst(m)[0] & 1;
+
+	if (likely(!bum && d->kind != 0 && d->dest < c->s->n_ports &&
+		   !fdb_kind_is_remote((enum fdb_kind)d->kind)))
+		deliver_local(c, m, (uint16_t)d->dest, bd);
+	else if (d->kind == 0 && !bum && !c->s->bds[bd].flood_unknown)
+		drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bd);
+	else if (bum || d->kind == 0 || d->dest >= c->s->n_ports)
+		flood(c, m, DP_NO_PORT, bd, false, 0);
+	else
+		drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bd); /* from a VTEP to a VTEP */
+}
+
+static __rte_noinline void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts,
+					uint16_t n)
 {
 	struct rte_mbuf *ok[DP_BURST];
 	struct vx_ip vtep[DP_BURST];
-	fdb_key_t skey[DP_BURST], dkey[DP_BURST];
-	struct fdb_result sres[DP_BURST], dres[DP_BURST];
+	struct keyset ks = { .n = 0 };
 	uint16_t bds[DP_BURST], k = 0;
 	bool seg[DP_BURST];
 	const bool seg_uplink = c->s->ports[pi].seg_uplink;
+	struct vni_seen vni = { .vni = 0, .bd = DP_NO_BD }; /* dp_vni_to_bd(0) */
+	uint64_t rx_bytes = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct vtep_decap_info info;
-		enum vtep_class cls;
 		uint16_t bd = 0;
 		bool tagged;
 
-		c->st->port[pi].rx_bytes += m->pkt_len;
+		rx_bytes += m->pkt_len;
 		seg[k] = false;
 		switch (!seg_uplink ? DP_UPLINK_UNDERLAY
 				    : dp_classify_uplink(c->s, pi, rte_pktmbuf_mtod(m, const uint8_t *),
@@ -700,8 +835,7 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 				vlan_strip(m);
 			c->st->bd[bd].decap++; /* VLAN-backed: frames in from the team */
 			seg[k] = true;
-			skey[k] = fdb_key_at(bd, eth_src(m));
-			dkey[k] = fdb_key_at(bd, eth_dst(m));
+			keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
 			bds[k] = bd;
 			ok[k++] = m;
 			continue;
@@ -714,62 +848,30 @@ static void uplink_burst(struct wctx *c, uint16_t pi, struct rte_mbuf **pkts, ui
 			drop(c, m, DP_DROP_UPLINK_UNTAGGED);
 			continue;
 		}
-		cls = vtep_classify(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
-				    &c->s->local, &info);
-		if (cls == VTEP_CLASS_SLOWPROTO) {
-			to_slowproto(c, m, pi);
+		if (!underlay_in(c, m, pi, &vni, &vtep[k]))
 			continue;
-		}
-		if (!c->s->ports[pi].collecting) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_NOT_COLLECTING);
-			continue;
-		}
-		if (cls == VTEP_CLASS_HOST) {
-			to_host(c, m, pi);
-			continue;
-		}
-		if (cls == VTEP_CLASS_DROP) {
-			c->st->port[pi].drops++;
-			drop(c, m, (enum dp_drop)(DP_DROP_VTEP_OK + info.drop));
-			continue;
-		}
-		bd = dp_vni_to_bd(c->s, info.vni);
-		if (bd == DP_NO_BD) {
-			c->st->port[pi].drops++;
-			drop(c, m, DP_DROP_UNKNOWN_VNI);
-			continue;
-		}
-		rte_pktmbuf_adj(m, info.inner_off);
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - info.inner_len));
-		c->st->bd[bd].decap++;
-		vtep[k] = info.outer_src;
-		skey[k] = fdb_key_at(bd, eth_src(m));
-		dkey[k] = fdb_key_at(bd, eth_dst(m));
+		bd = vni.bd;
+		keyset_add(&ks, k, fdb_key_at(bd, eth_src(m)), fdb_key_at(bd, eth_dst(m)));
 		bds[k] = bd;
 		ok[k++] = m;
 	}
+	c->st->port[pi].rx_bytes += rx_bytes;
 	c->st->port[pi].rx_packets += n;
-	fdb_lookup_bulk(c->dp->fdb, skey, k, sres);
-	fdb_lookup_bulk(c->dp->fdb, dkey, k, dres);
+	keyset_lookup(c, &ks);
 	for (uint16_t i = 0; i < k; i++) {
 		struct rte_mbuf *m = ok[i];
-		const struct fdb_result *d = &dres[i];
+		uint8_t j = ks.pair[i];
 
 		if (seg_uplink && seg[i]) {
-			seg_in(c, m, skey[i], &sres[i], d, bds[i]);
+			seg_in(c, m, ks.src[j], &ks.sres[j], &ks.dres[j], bds[i]);
 			continue;
 		}
-		if (c->s->bds[bds[i]].learning)
-			learn_remote(c, skey[i], &sres[i], eth_src(m), &vtep[i]);
-		if (d->kind == 0 && !(eth_dst(m)[0] & 1) && !c->s->bds[bds[i]].flood_unknown)
-			drop_bd(c, m, DP_DROP_UNKNOWN_UNICAST, bds[i]);
-		else if ((eth_dst(m)[0] & 1) || d->kind == 0 || d->dest >= c->s->n_ports)
-			flood(c, m, DP_NO_PORT, bds[i], false, 0);
-		else if (fdb_kind_is_remote((enum fdb_kind)d->kind))
-			drop_bd(c, m, DP_DROP_SPLIT_HORIZON, bds[i]);
-		else
-			deliver_local(c, m, (uint16_t)d->dest, bds[i]);
+		/* A source like the one before, from the same VTEP, was learned
+		 * already (equal keys mean one bd, so both frames are VXLAN). */
+		if (c->s->bds[bds[i]].learning &&
+		    (ks.new_src[i] || memcmp(&vtep[i], &vtep[i - 1], sizeof(vtep[i])) != 0))
+			learn_remote(c, ks.src[j], &ks.sres[j], &vtep[i]);
+		decap_forward(c, m, bds[i], &ks.dres[j]);
 	}
 }
 

@@ -70,6 +70,12 @@ static inline bool fdb_mac_learnable(const uint8_t mac[6])
 	return !(mac[0] & 1) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) != 0;
 }
 
+/** fdb_mac_learnable() of a key's MAC, without unpacking it. */
+static inline bool fdb_key_learnable(fdb_key_t k)
+{
+	return !((k >> 40) & 1) && (k & 0xffffffffffffull) != 0;
+}
+
 /** Where a MAC lives and how we know it. */
 enum fdb_kind {
 	FDB_KIND_LOCAL = 1,   /**< learned on a local port; dest = port index */

@@ -158,22 +158,31 @@ void fdb_lookup_bulk(const struct fdb_table *t, const fdb_key_t *keys, unsigned 
 {
 	uint64_t h[FDB_BULK_CHUNK];
 
+	_Static_assert(FDB_BULK_CHUNK <= 64, "one bit per key of a chunk");
 	for (unsigned base = 0; base < n; base += FDB_BULK_CHUNK) {
 		unsigned m = n - base < FDB_BULK_CHUNK ? n - base : FDB_BULK_CHUNK;
+		fdb_key_t prev = base > 0 ? keys[base - 1] : ~keys[0];
+		uint64_t same = 0; /* bit i: key i equals the key before it */
 
-		/* Hash everything first so the home slots load in parallel. */
+		/* Hash everything first so the home slots load in parallel. Bursts
+		 * often carry one flow: a key like the one before it is neither
+		 * hashed nor probed but gets the answer before it (a writer's
+		 * change between two equal keys of one burst is seen a burst later). */
 		for (unsigned i = 0; i < m; i++) {
-			h[i] = fdb_hash(keys[base + i]);
+			fdb_key_t k = keys[base + i];
+
+			if (k == prev) {
+				same |= 1ull << i;
+				continue;
+			}
+			prev = k;
+			h[i] = fdb_hash(k);
 			__builtin_prefetch(&t->slots[h[i] & t->mask], 0, 3);
 		}
-		/* (A repeated key below reuses the answer before it; a writer's
-		 * change between two equal keys of one burst is seen a burst later.) */
 		for (unsigned i = 0; i < m; i++) {
 			uint64_t v = 0, idx;
 
-			/* Bursts often carry one flow: a key like the one before it
-			 * gets the same answer without a probe. */
-			if (base + i > 0 && keys[base + i] == keys[base + i - 1]) {
+			if (same & (1ull << i)) {
 				out[base + i] = out[base + i - 1];
 				continue;
 			}

@@ -253,6 +253,29 @@ static void test_classify_skips_ipv4_options_and_ignores_ethernet_padding(void)
 	CU_ASSERT_EQUAL(info.inner_len, INNER_DEFAULT_LEN);
 }
 
+/* The option-less frame takes a fast path, a frame with options the general
+ * one: apart from where the inner frame starts, the answers are the same. */
+static void test_classify_fast_path_equals_general_path(void)
+{
+	static const int deltas[] = { 0, -10, -16, -17 };
+	struct vtep_decap_info fast, slow;
+
+	for (unsigned i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
+		struct vx_opts o = { .vni = 0xabcdef, .udp_len_delta = deltas[i], .eth_pad = 5 };
+		enum vtep_class c = classify_opts(&o, &fast);
+
+		o.options = 1;
+		CU_ASSERT_EQUAL(classify_opts(&o, &slow), c);
+		CU_ASSERT_EQUAL(fast.drop, slow.drop);
+		CU_ASSERT_EQUAL(fast.vni, slow.vni);
+		CU_ASSERT_EQUAL(fast.inner_len, slow.inner_len);
+		CU_ASSERT_EQUAL(memcmp(&fast.outer_src, &slow.outer_src, sizeof(slow.outer_src)),
+				0);
+		if (c == VTEP_CLASS_VXLAN)
+			CU_ASSERT_EQUAL(fast.inner_off + 4, slow.inner_off);
+	}
+}
+
 static void test_classify_takes_inner_length_from_udp_not_ip(void)
 {
 	struct vtep_decap_info info;
@@ -423,6 +446,34 @@ static void test_classify_drops_bad_ipv4_checksum_to_us(void)
 	CU_ASSERT_EQUAL(classify_bytes(buf, len, &l, &info), VTEP_CLASS_DROP);
 	CU_ASSERT_EQUAL(info.drop, VTEP_DROP_IPV4_BAD_CKSUM);
 	CU_ASSERT_TRUE(ip_is(&info.outer_src, REMOTE4));
+}
+
+/* The option-less header is checked word by word: any flipped bit of a
+ * field the earlier checks do not read is caught, and headers whose sum
+ * carries (ID and source address varied) still pass. */
+static void test_classify_checks_every_bit_of_the_ipv4_checksum(void)
+{
+	static const uint8_t bytes[] = { 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	static uint8_t buf[2048];
+	struct vtep_local l = local_vtep();
+	struct vtep_decap_info info;
+	uint32_t len = frame_vxlan(buf, &(struct vx_opts){ 0 });
+	uint8_t *ip = buf + 14;
+
+	for (unsigned i = 0; i < sizeof(bytes); i++)
+		for (int bit = 0; bit < 8; bit++) {
+			ip[bytes[i]] ^= (uint8_t)(1u << bit);
+			CU_ASSERT_EQUAL(classify_bytes(buf, len, &l, &info), VTEP_CLASS_DROP);
+			CU_ASSERT_EQUAL(info.drop, VTEP_DROP_IPV4_BAD_CKSUM);
+			ip[bytes[i]] ^= (uint8_t)(1u << bit);
+		}
+	for (uint32_t k = 0; k < 70000; k += 7) {
+		put16(ip + 4, k);
+		put16(ip + 12, k * 40503u);
+		put16(ip + 10, 0);
+		put16(ip + 10, (uint16_t)~ones_sum(ip, 20, 0));
+		CU_ASSERT_EQUAL(classify_bytes(buf, len, &l, &info), VTEP_CLASS_VXLAN);
+	}
 }
 
 static void test_classify_drops_ipv4_fragments_of_vxlan(void)
@@ -841,6 +892,21 @@ static void test_flow_hash_covers_addresses_protocol_and_ports(void)
 			flow_hash_of(&(struct flow_opts){ .mf = true, .sport = 7 }));
 }
 
+/* Untagged IPv4 takes a fast path, a tagged frame the general one (the VLAN
+ * id is not hashed): both must give the same hash. */
+static void test_flow_hash_fast_path_equals_general_path(void)
+{
+	static const uint8_t protos[] = { 17, 6, 132, 1, 47 };
+
+	for (unsigned i = 0; i < sizeof(protos); i++)
+		for (int mf = 0; mf < 2; mf++)
+			CU_ASSERT_EQUAL(flow_hash_of(&(struct flow_opts){ .proto = protos[i],
+									  .mf = mf, .sport = 7 }),
+					flow_hash_of(&(struct flow_opts){ .proto = protos[i],
+									  .mf = mf, .sport = 7,
+									  .tagged = true }));
+}
+
 static void test_flow_hash_reads_only_the_given_bytes(void)
 {
 	uint8_t buf[256], *copy;
@@ -890,6 +956,7 @@ int cu_register(void)
 	CU_ADD(s, test_classify_accepts_ipv4_vxlan_and_fills_info);
 	CU_ADD(s, test_classify_accepts_ipv6_vxlan_and_fills_info);
 	CU_ADD(s, test_classify_skips_ipv4_options_and_ignores_ethernet_padding);
+	CU_ADD(s, test_classify_fast_path_equals_general_path);
 	CU_ADD(s, test_classify_takes_inner_length_from_udp_not_ip);
 	CU_ADD(s, test_classify_ignores_vxlan_reserved_bits);
 	CU_ADD(s, test_classify_uses_the_configured_udp_port);
@@ -902,6 +969,7 @@ int cu_register(void)
 	CU_ADD(s, test_classify_drops_truncated_frames);
 	CU_ADD(s, test_classify_drops_bad_ipv4_header_to_us);
 	CU_ADD(s, test_classify_drops_bad_ipv4_checksum_to_us);
+	CU_ADD(s, test_classify_checks_every_bit_of_the_ipv4_checksum);
 	CU_ADD(s, test_classify_drops_ipv4_fragments_of_vxlan);
 	CU_ADD(s, test_classify_drops_bad_ipv6_header_to_us);
 	CU_ADD(s, test_classify_drops_bad_udp_length);
@@ -918,6 +986,7 @@ int cu_register(void)
 	CU_ADD(s, test_encap_then_classify_round_trips);
 	CU_ADD(s, test_flow_hash_is_stable_and_ignores_payload);
 	CU_ADD(s, test_flow_hash_covers_addresses_protocol_and_ports);
+	CU_ADD(s, test_flow_hash_fast_path_equals_general_path);
 	CU_ADD(s, test_flow_hash_reads_only_the_given_bytes);
 	CU_ADD(s, test_sport_is_in_range_and_stable_per_flow);
 	return CU_get_error();
