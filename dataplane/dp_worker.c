@@ -59,7 +59,7 @@ static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *
 	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
-		fdb_touch(c->dp->fdb, key, c->now_s);
+		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
 		return;
 	}
 	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
@@ -195,7 +195,7 @@ static void learn_remote(struct wctx *c, fdb_key_t key, const struct fdb_result 
 		return;
 	if (r->kind == FDB_KIND_REMOTE && r->dest < c->s->n_vteps &&
 	    vx_ip_eq(&c->s->vteps[r->dest].ip, vtep)) {
-		fdb_touch(c->dp->fdb, key, c->now_s);
+		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
 		return;
 	}
 	if (r->kind != 0 && r->kind != FDB_KIND_REMOTE && r->kind != FDB_KIND_LOCAL)

@@ -159,7 +159,7 @@ static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result 
 	if (!fdb_key_learnable(key))
 		return;
 	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
-		fdb_touch(c->dp->fdb, key, c->now_s);
+		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
 		return;
 	}
 	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)

@@ -94,6 +94,7 @@ static inline bool fdb_kind_is_remote(enum fdb_kind k)
  *  index (remote kinds). */
 struct fdb_result {
 	uint32_t dest;
+	uint32_t slot; /**< lookups: where the entry was found (for fdb_touch_slot) */
 	uint8_t kind;  /**< enum fdb_kind, 0 = miss */
 };
 
@@ -116,6 +117,10 @@ void fdb_lookup_bulk(const struct fdb_table *t, const fdb_key_t *keys, unsigned 
  *  races with the writer relocating that entry may be lost (the entry then
  *  ages from its previous touch), which coarse aging tolerates. */
 bool fdb_touch(const struct fdb_table *t, fdb_key_t key, uint32_t now_s);
+/** fdb_touch() for an entry fdb_lookup_bulk() just found (r): one store into
+ *  the slot it was found in while the key is still there, else the probe. */
+bool fdb_touch_slot(const struct fdb_table *t, const struct fdb_result *r, fdb_key_t key,
+		    uint32_t now_s);
 
 /* ---- writer (control thread only) ---- */
 

@@ -188,10 +188,25 @@ void fdb_lookup_bulk(const struct fdb_table *t, const fdb_key_t *keys, unsigned 
 			}
 			if (!fdb_key_valid(keys[base + i]) ||
 			    !fdb_probe(t, keys[base + i], h[i], &v, &idx))
-				v = 0;
+				v = idx = 0;
 			out[base + i] = fdb_val_unpack(v);
+			out[base + i].slot = (uint32_t)idx;
 		}
 	}
+}
+
+bool fdb_touch_slot(const struct fdb_table *t, const struct fdb_result *r, fdb_key_t key,
+		    uint32_t now_s)
+{
+	uint64_t i = r->slot;
+
+	/* Keys are unique: the key still in that slot means the entry is. */
+	if (r->kind == 0 || i > t->mask ||
+	    atomic_load_explicit(&t->slots[i].key, memory_order_relaxed) != key)
+		return fdb_touch(t, key, now_s);
+	if (atomic_load_explicit(&t->last_seen[i], memory_order_relaxed) != now_s)
+		atomic_store_explicit(&t->last_seen[i], now_s, memory_order_relaxed);
+	return true;
 }
 
 bool fdb_touch(const struct fdb_table *t, fdb_key_t key, uint32_t now_s)

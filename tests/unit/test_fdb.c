@@ -191,6 +191,33 @@ static void test_learn_then_lookup_then_refresh_updates_age(void)
 	fdb_destroy(t);
 }
 
+static void test_touch_slot_uses_the_slot_found_and_falls_back_when_it_moved(void)
+{
+	struct fdb_table *t = fdb_create(64);
+	fdb_key_t k = key_of(7, 0x10), other = key_of(7, 0x11);
+	struct fdb_result r, stale, miss;
+
+	CU_ASSERT_EQUAL(fdb_learn(t, k, FDB_KIND_LOCAL, 3, 100, NULL), FDB_LEARN_NEW);
+	CU_ASSERT_EQUAL(fdb_learn(t, other, FDB_KIND_LOCAL, 3, 100, NULL), FDB_LEARN_NEW);
+	r = look(t, k);
+	CU_ASSERT_TRUE(fdb_touch_slot(t, &r, k, 120));
+	CU_ASSERT_EQUAL(last_seen_of(t, k), 120);
+	CU_ASSERT_EQUAL(last_seen_of(t, other), 100);
+	/* An answer whose slot now holds another key (the writer moved the
+	 * entry): the touch finds the key by probing instead. */
+	stale = look(t, other);
+	CU_ASSERT_TRUE(fdb_touch_slot(t, &stale, k, 130));
+	CU_ASSERT_EQUAL(last_seen_of(t, k), 130);
+	CU_ASSERT_EQUAL(last_seen_of(t, other), 100);
+	stale.slot = UINT32_MAX;
+	CU_ASSERT_TRUE(fdb_touch_slot(t, &stale, k, 140));
+	CU_ASSERT_EQUAL(last_seen_of(t, k), 140);
+	/* A miss touches nothing. */
+	miss = look(t, key_of(7, 0x12));
+	CU_ASSERT_FALSE(fdb_touch_slot(t, &miss, key_of(7, 0x12), 150));
+	fdb_destroy(t);
+}
+
 static void test_learn_moves_mac_between_ports_and_reports_old_port(void)
 {
 	struct fdb_table *t = fdb_create(64);
@@ -793,6 +820,7 @@ int cu_register(void)
 	CU_ADD(s, test_create_rejects_zero_and_oversized_tables);
 	CU_ADD(s, test_multicast_broadcast_and_zero_macs_are_not_learned);
 	CU_ADD(s, test_learn_then_lookup_then_refresh_updates_age);
+	CU_ADD(s, test_touch_slot_uses_the_slot_found_and_falls_back_when_it_moved);
 	CU_ADD(s, test_learn_moves_mac_between_ports_and_reports_old_port);
 	CU_ADD(s, test_learn_moves_mac_between_local_and_remote_and_reports_old_entry);
 	CU_ADD(s, test_static_entry_wins_over_dynamic_learns);
