@@ -108,10 +108,10 @@ def main():
         if None not in (lk, lv, rk, rv):
             notes.append(
                 "vxswd against the kernel VTEP (both with `zebra work-queue 1`): a local MAC "
-                "reaches the ToR's fdb %.1f ms later (%.1f vs %.1f ms), most of it before the "
-                "agent sees the learn: vxswd's control thread takes learn events from the "
-                "workers when its poll() times out, every 10 ms (`POLL_MS`, vxswd/main.c), so "
-                "0-10 ms (row 1); a remote MAC is in vxswd's FDB %.1f ms after the kernel VTEP "
+                "reaches the ToR's fdb %.1f ms later (%.1f vs %.1f ms): vxswd's control thread "
+                "takes learn events from the workers when its poll() times out, every 2 ms "
+                "(`POLL_MS`, vxswd/main.c), so 0-2 ms before the agent writes the shadow "
+                "(row 1); a remote MAC is in vxswd's FDB %.1f ms after the kernel VTEP "
                 "would have it (%.1f vs %.1f ms), %.1f ms of it from zebra's entry in the shadow "
                 "to the FDB." % (lv - lk, lv, lk, rv - rk, rv, rk, ag or 0))
     if one and "default" in res:
