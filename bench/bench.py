@@ -402,8 +402,9 @@ def fdb_encap_frames(n_macs, packets, n_local=100):
 class PacedFeeder:
     """Feeds pcap records into a FIFO (which vxswd reads through net_pcap) at
     a bounded rate, pass after pass until close(): vxswd's control thread
-    takes at most 8192 learn events per 10 ms poll and drops the rest at the
-    ring, so a fill at line rate would learn only part of the table. The
+    learns more slowly than a worker can send learn events (the 64k-event
+    ring drops the excess), so a fill at line rate would learn only part of
+    the table in one pass. The
     FIFO never stays empty for long: the worker reading it blocks meanwhile."""
 
     def __init__(self, fifo, records, rate):
@@ -755,7 +756,7 @@ def main():
     ap.add_argument("--fdb-macs", type=int, default=1000000)
     ap.add_argument("--fdb-fill-timeout", type=float, default=60.0)
     ap.add_argument("--fdb-fill-rate", type=float, default=400000.0,
-                    help="frames/s of the FDB fill (vxswd learns at most ~0.8 M/s)")
+                    help="frames/s of the FDB fill (paced below vxswd's learning rate)")
     ap.add_argument("--write-docs", metavar="FILE")
     ap.add_argument("--plot", metavar="FILE")
     ap.add_argument("--memory", default="")
