@@ -52,22 +52,6 @@ static inline void keyset_lookup(struct wctx *c, struct keyset *ks)
 
 /* ---- frames from VM ports ---- */
 
-static void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r, uint16_t port)
-{
-	struct fdb_learn_event *e;
-
-	if (!fdb_key_learnable(key))
-		return;
-	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
-		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
-		return;
-	}
-	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
-		return;
-	e = event_slot(c);
-	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = port };
-}
-
 /* Classify a VM-port frame, strip its tag and finish offloaded checksums.
  * Consumes m and returns false if it is dropped; else sets *bd. */
 static __rte_always_inline bool vm_frame_in(struct wctx *c, struct rte_mbuf *m, uint16_t pi,

@@ -217,4 +217,25 @@ static inline bool seg_member_receives(const struct dp_snapshot *s, uint16_t pi)
 	return t->mode != CFG_TEAM_ACTIVE_BACKUP || t->slot[0] == pi;
 }
 
+
+/* A MAC seen on local port `port` (DP_DEST_UPLINK: behind the team of a
+ * VLAN-backed bd): touched if the FDB already says so, else an event for the
+ * control thread (static entries are left alone). */
+static inline void learn_local(struct wctx *c, fdb_key_t key, const struct fdb_result *r,
+			       uint16_t port)
+{
+	struct fdb_learn_event *e;
+
+	if (!fdb_key_learnable(key))
+		return;
+	if (r->kind == FDB_KIND_LOCAL && r->dest == port) {
+		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
+		return;
+	}
+	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
+		return;
+	e = event_slot(c);
+	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = port };
+}
+
 #endif

@@ -151,23 +151,6 @@ void dpw_flood(struct wctx *c, struct rte_mbuf *m, uint16_t in_port, uint16_t bd
 		dpw_seg_out(c, m, bd, &f);
 }
 
-/* A MAC seen behind the team of a VLAN-backed bd. */
-static void learn_uplink(struct wctx *c, fdb_key_t key, const struct fdb_result *r)
-{
-	struct fdb_learn_event *e;
-
-	if (!fdb_key_learnable(key))
-		return;
-	if (r->kind == FDB_KIND_LOCAL && r->dest == DP_DEST_UPLINK) {
-		fdb_touch_slot(c->dp->fdb, r, key, c->now_s);
-		return;
-	}
-	if (r->kind == FDB_KIND_STATIC_LOCAL || r->kind == FDB_KIND_STATIC_REMOTE)
-		return;
-	e = event_slot(c);
-	*e = (struct fdb_learn_event){ .key = key, .kind = FDB_KIND_LOCAL, .port = DP_DEST_UPLINK };
-}
-
 /* A frame of a VLAN-backed segment from its team: to local ports only. A
  * broadcast or multicast frame whose source is a local port's MAC is our own
  * flood coming back (switch-independent teams): dropped, not learned. */
@@ -180,7 +163,7 @@ void dpw_seg_in(struct wctx *c, struct rte_mbuf *m, fdb_key_t skey,
 		return;
 	}
 	if (c->s->bds[bd].learning)
-		learn_uplink(c, skey, s);
+		learn_local(c, skey, s, DP_DEST_UPLINK);
 	if ((eth_dst(m)[0] & 1) || d->kind == 0)
 		dpw_flood(c, m, DP_NO_PORT, bd, false, 0);
 	else if (d->dest >= c->s->n_ports || fdb_kind_is_remote((enum fdb_kind)d->kind))

@@ -166,19 +166,23 @@ def udp_send(args):
     print(i)
 
 
-def udp_recv(args):
-    port, secs = int(args[0]), float(args[1])
+def datagrams(port, secs):
+    """(data, address) of every UDP datagram to port for secs seconds."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     s.bind(("0.0.0.0", port))
-    seen = set()
     end = time.monotonic() + secs
     while True:
         left = end - time.monotonic()
         if left <= 0:
-            break
-        r, _, _ = select.select([s], [], [], left)
-        if r:
-            seen.add(struct.unpack("!Id", s.recv(64)[:12])[0])
+            return
+        if select.select([s], [], [], left)[0]:
+            yield s.recvfrom(64)
+
+
+def udp_recv(args):
+    seen = set(struct.unpack("!Id", data[:12])[0]
+               for data, _ in datagrams(int(args[0]), float(args[1])))
     mx = max(seen) if seen else -1
     print("received %d max %d missing %d" % (len(seen), mx, mx + 1 - len(seen)))
 
@@ -209,21 +213,10 @@ def flows_send(args):
 
 
 def flows_recv(args):
-    port, secs, out = int(args[0]), float(args[1]), args[2]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-    s.bind(("0.0.0.0", port))
-    end = time.monotonic() + secs
-    with open(out, "w") as f:
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                break
-            r, _, _ = select.select([s], [], [], left)
-            if r:
-                data, addr = s.recvfrom(64)
-                f.write("%d %d\n" % (struct.unpack("!I", data[:4])[0], addr[1]))
-                f.flush()
+    with open(args[2], "w") as f:
+        for data, addr in datagrams(int(args[0]), float(args[1])):
+            f.write("%d %d\n" % (struct.unpack("!I", data[:4])[0], addr[1]))
+            f.flush()
 
 
 def flows_report(args):
