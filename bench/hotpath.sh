@@ -3,6 +3,7 @@
 # repeatable hot-path measure (it counts instructions, not time, so another
 # process on the machine does not change it). Not a test.
 #   bench/hotpath.sh [SECONDS [CASE...]]   CASE: encap decap encap-1k decap-1k (default: all)
+#   HOTPATH_KEEP=PREFIX keeps each callgrind profile as PREFIX.<case> (callgrind_annotate --auto=yes)
 # 1-flow and 1k-flow (32 VM MACs x 32 remote MACs, all static, frames in random
 # order) encap and decap, 64-byte inner frames. Runs vxswd under valgrind with
 # net_pcap infinite_rx in and net_null out. Packets are counted as 32 per call
@@ -109,7 +110,7 @@ run() { # run NAME CONFIG
 	sleep "$secs"
 	kill -TERM "$pid"; wait "$pid" || true; pid=
 	echo "--- $1"
-	summary "$tmp/cg.out"
+	summary "$tmp/cg.out"; [ -n "${HOTPATH_KEEP:-}" ] && cp "$tmp/cg.out" "$HOTPATH_KEEP.${1// /-}"
 }
 
 for c in $cases; do
