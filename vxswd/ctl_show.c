@@ -57,6 +57,20 @@ static void show_ports(struct dp_ctrl *c, struct cfg_state *st, const struct dp_
 	}
 }
 
+/* ips joined with commas into buf (cut short where it does not fit); the
+ * length written, 0 for none. */
+static size_t ips_join(const struct vx_ip *ips, unsigned n, char *buf, size_t len)
+{
+	char ip[VX_IP_STRLEN];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+					vx_ip_str(&ips[i], ip, sizeof(ip)));
+	return off < len ? off : len - 1;
+}
+
 static void show_vni(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lcore_stats *t)
 {
 	char b[24];
@@ -72,9 +86,7 @@ static void show_vni(struct dp_ctrl *c, struct cfg_state *st, const struct dp_lc
 		const uint16_t *extra = NULL;
 		unsigned n_extra = ctrl_evpn_flood(c, bd, &extra);
 
-		for (unsigned f = 0; f < v->n_flood && off < sizeof(flood); f++)
-			off += (size_t)snprintf(flood + off, sizeof(flood) - off, "%s%s",
-						f ? "," : "", vx_ip_str(&v->flood[f], ip, sizeof(ip)));
+		off = ips_join(v->flood, v->n_flood, flood, sizeof(flood));
 		/* VTEPs from EVPN type-3 routes, marked as such */
 		for (unsigned f = 0; f < n_extra && off < sizeof(flood); f++)
 			if (extra[f] < c->n_vteps)
@@ -479,13 +491,11 @@ static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *p
 {
 	struct evpn_show_ctx *x = arg;
 	struct cfg_state *st = x->st;
-	char m[18], vteps[256] = "", ip[VX_IP_STRLEN];
+	char m[18], vteps[256];
 	size_t off = 0;
 
 	vx_mac_str(v->mac, m, sizeof(m));
-	for (unsigned i = 0; i < v->n_vteps && off < sizeof(vteps); i++)
-		off += (size_t)snprintf(vteps + off, sizeof(vteps) - off, "%s%s", i ? "," : "",
-					vx_ip_str(&v->vteps[i], ip, sizeof(ip)));
+	off = ips_join(v->vteps, v->n_vteps, vteps, sizeof(vteps));
 #define E(val, leaf) S(val, "/vxsw:state/evpn-mac[vni='%u'][mac='%s']/" leaf, v->vni, m)
 	E(v->origin == EVPN_LOCAL ? "local" : "remote", "origin");
 	E(port[0] ? port : "-", "port");
@@ -499,12 +509,10 @@ static int evpn_show_mac(void *arg, const struct evpn_mac_view *v, const char *p
 static int evpn_show_vni(void *arg, const struct evpn_vni_view *v)
 {
 	struct cfg_state *st = ((struct evpn_show_ctx *)arg)->st;
-	char flood[512] = "", ip[VX_IP_STRLEN], b[24];
+	char flood[512], b[24];
 	size_t off = 0;
 
-	for (unsigned i = 0; i < v->n_flood && off < sizeof(flood); i++)
-		off += (size_t)snprintf(flood + off, sizeof(flood) - off, "%s%s", i ? "," : "",
-					vx_ip_str(&v->flood[i], ip, sizeof(ip)));
+	off = ips_join(v->flood, v->n_flood, flood, sizeof(flood));
 #define E(val, leaf) S(val, "/vxsw:state/evpn-vni[vni='%u']/" leaf, v->vni)
 	E(u64s(b, v->local_macs), "local-macs");
 	E(u64s(b, v->remote_macs), "remote-macs");
