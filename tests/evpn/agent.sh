@@ -22,22 +22,9 @@ cd "$ROOT" || exit 1
 
 GRACE_MS=${GRACE_MS:-15000}
 HOLD_MS=${HOLD_MS:-2000}
-FRR=/usr/lib/frr
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   - $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL - $*"; }
-check() { # check "description" TIMEOUT CMD
-	local what=$1 t=$2
-	shift 2
-	if wait_for "$*" "$t"; then ok "$what"; else nok "$what"; fi
-}
-finish() {
-	echo
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
+FRR=${FRR:-/usr/lib/frr}
+. "$ROOT/tests/lib/checks.sh"
+checks_init agent
 
 if [ "$(id -u)" -ne 0 ] || [ ! -x $FRR/zebra ] || [ ! -x $FRR/bgpd ] || ! command -v vtysh >/dev/null; then
 	echo "tests/evpn: needs root and FRR (scripts/setup.sh installs frr)" >&2
@@ -121,21 +108,7 @@ for n in "$HV" "$TOR"; do
 	cleanup_add_cmd "rm -rf /run/frr/$n"
 done
 
-declare -A FRR_PID
-frr_start() { # short-ns daemon
-	local n=$1 d=$2 full
-	full=$(ns_name "$1")
-	ns_bg "$n" "$CONF/$n.$d.log" $FRR/$d -N "$full" -f "$CONF/$n.$d.conf" \
-		-i "/run/frr/$full/$d.pid" -P 0
-	FRR_PID[$n.$d]=$NS_BG_PID
-}
-frr_stop() { # short-ns daemon: TERM and wait (ours, by PID)
-	local pid=${FRR_PID[$1.$2]} i
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	wait "$pid" 2>/dev/null
-}
-vty() { local n=$1; shift; vtysh -N "$(ns_name "$n")" "$@" 2>/dev/null; }
+. "$ROOT/tests/lib/frr.sh"
 
 # ---- the agent ----
 LOG=$NS_TMP/probe.log
@@ -165,7 +138,7 @@ check "shadow: vxlan100 nolearning, port learning off neigh_suppress on" 3 \
 n=$(lines); probe status
 check "status says FRR absent before FRR starts" 3 "since $n | grep -q 'FRR absent: zebra not running'"
 
-for n in tor hv; do frr_start "$n" zebra; frr_start "$n" bgpd; done
+for n in tor hv; do frr_up "$n"; done
 check "BGP session up" 30 "vty hv -c 'show bgp summary json' | grep -q '\"state\":\"Established\"'"
 check "type-3 from the ToR -> flood_set [10.0.0.2]" 20 "grep -q 'flood 100 \\[10.0.0.2\\]' '$LOG'"
 n=$(lines); probe status
@@ -244,16 +217,14 @@ n=$(lines); probe status
 wait_for "since $n | grep -q ' status '" 3
 T0=$(since "$n" | grep ' status ' | tail -1 | cut -d' ' -f1)
 n=$(lines)
-frr_stop hv bgpd
-frr_stop hv zebra
+frr_down hv
 check "zebra deleted the remote entries from the shadow" 5 \
 	"! bridge -n $HV fdb show dev vxlan100 | grep -q '$H1MAC'"
 check "status says grace while FRR is down" 5 "[ \"\$(status_field frr)\" = grace ]"
 # while hv's FRR is down the ToR withdraws its MAC/IP: it must go after the grace
 nsx tor ip neigh del 192.168.100.21 dev br100
 sleep 1
-frr_start hv zebra
-frr_start hv bgpd
+frr_up hv
 check "after restart: BGP up again" 30 \
 	"vty hv -c 'show bgp summary json' | grep -q '\"state\":\"Established\"'"
 check "after restart: zebra re-installs the ToR MAC in the shadow" 20 \

@@ -22,33 +22,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 . "$ROOT/tests/lib/netns.sh"
 
-pass=0 fail=0 T_START=$SECONDS
-ok() { pass=$((pass + 1)); echo "PASS - $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL - $*"; }
-info() { echo "       $*"; }
-check() { # check "description" TIMEOUT CMD
-	local what=$1 t=$2
-	shift 2
-	if wait_for "$*" "$t"; then ok "$what"; else nok "$what"; fi
-}
-expect() { # expect "description" CMD (once)
-	local what=$1
-	shift
-	if (eval "$*") >/dev/null 2>&1; then ok "$what"; else nok "$what"; fi
-}
+. "$ROOT/tests/lib/checks.sh"
+checks_init e2e
 dump_state() { # what a failure needs to be understood
 	echo "--- vxswd log (tail)"; tail -n 25 "$NS_TMP/vxswd.log" 2>/dev/null
 	echo "--- show evpn"; vxctl show evpn 2>/dev/null
 	echo "--- show fdb"; vxctl show fdb 2>/dev/null
 	echo "--- ToR: show evpn mac vni 100"; vty tor -c 'show evpn mac vni 100' 2>/dev/null
 	echo "--- ToR: show bgp l2vpn evpn route"; vty tor -c 'show bgp l2vpn evpn route' 2>/dev/null | grep '\['
-}
-finish() {
-	echo "e2e: $((SECONDS - T_START)) s"
-	echo
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
 }
 
 PY=/usr/bin/python3

@@ -19,12 +19,12 @@
 # e2e_kernel_hv             instead of vxswd: a kernel VTEP in hv (benchmark baseline)
 # e2e_vxswd [AGING]         start vxswd in hv and put 10.0.0.1/24 on vxsw0
 # e2e_frr_conf              FRR config files for hv and tor
-# frr_start NS DAEMON / frr_stop NS DAEMON / frr_up NS / frr_down NS
+# frr_start NS DAEMON / frr_stop NS DAEMON / frr_up NS / frr_down NS (tests/lib/frr.sh)
 # vty NS ARGS...            vtysh -N <ns> ARGS
 # e2e_bgp_up [TIMEOUT]      wait for the session (seen from hv)
 # fdb_kind MAC              vxswd's FDB entry for MAC in VNI 100: "kind dest" or nothing
 
-FRR=${FRR:-/usr/lib/frr}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/frr.sh"
 PY=${PY:-/usr/bin/python3}
 HV_IP=10.0.0.1
 TOR_IP=10.0.0.2
@@ -142,27 +142,6 @@ EOF
 	printf 'hostname %s\nzebra work-queue 1\n' "$1" >"$CONF/$1.zebra.conf"
 }
 
-declare -A FRR_PID
-FRR_RUNS=0
-frr_start() { # short-ns daemon
-	local n=$1 d=$2 full
-	full=$(ns_name "$1")
-	ns_bg "$n" "$CONF/$n.$d.log.$((++FRR_RUNS))" $FRR/$d -N "$full" -f "$CONF/$n.$d.conf" \
-		-i "/run/frr/$full/$d.pid" -P 0
-	FRR_PID[$n.$d]=$NS_BG_PID
-}
-frr_stop() { # short-ns daemon: TERM and wait (ours, by PID)
-	local pid=${FRR_PID[$1.$2]:-}
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	FRR_PID[$1.$2]=
-}
-frr_up() { frr_start "$1" zebra; frr_start "$1" bgpd; }
-frr_down() { frr_stop "$1" bgpd; frr_stop "$1" zebra; }
-vty() { local n=$1; shift; vtysh -N "$(ns_name "$n")" "$@" 2>/dev/null; }
 
 e2e_bgp_up() {
 	wait_for "vty hv -c 'show bgp summary json' | grep -q '\"state\":\"Established\"'" "${1:-30}"

@@ -20,22 +20,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 . "$ROOT/tests/lib/netns.sh"
 
-pass=0 fail=0 T_START=$SECONDS
-ok() { pass=$((pass + 1)); echo "PASS - $*"; }
-nok() { fail=$((fail + 1)); echo "FAIL - $*"; }
-info() { echo "       $*"; }
-check() { # check "description" TIMEOUT CMD
-	local what=$1 t=$2
-	shift 2
-	if wait_for "$*" "$t"; then ok "$what"; else nok "$what"; fi
-}
-finish() {
-	echo "mh: $((SECONDS - T_START)) s"
-	echo
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
+. "$ROOT/tests/lib/checks.sh"
+checks_init mh
 
 PY=/usr/bin/python3
 if ! command -v gobgpd >/dev/null || ! command -v gobgp >/dev/null; then
