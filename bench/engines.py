@@ -158,6 +158,24 @@ def vxswd_default_mbufs(n_ports, workers):
     return n_ports * 2048 * workers + 8192
 
 
+def wait_settled(counters, n, deadline, period):
+    """Poll counters() until rx reached n and tx stopped growing for three polls
+    in a row (or the deadline passed); the last counters."""
+    last, still = -1, 0
+    while time.monotonic() < deadline:
+        c = counters()
+        if c["rx"] >= n:
+            if c["tx"] == last:
+                still += 1
+                if still >= 3:
+                    return c
+            else:
+                still = 0
+            last = c["tx"]
+        time.sleep(period)
+    return counters()
+
+
 class VxswdRun:
     engine = "vxswd"
 
@@ -262,21 +280,7 @@ class VxswdRun:
         return problems
 
     def wait_consumed(self, n, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        last, still = -1, 0
-        while time.monotonic() < deadline:
-            c = self.counters()
-            if c["rx"] >= n:
-                # and the output no longer grows
-                if c["tx"] == last:
-                    still += 1
-                    if still >= 3:
-                        return c
-                else:
-                    still = 0
-                last = c["tx"]
-            time.sleep(0.05)
-        return self.counters()
+        return wait_settled(self.counters, n, time.monotonic() + timeout, 0.05)
 
     def output(self):
         return self.d.output(self.out_name)
@@ -760,19 +764,7 @@ class OvsRun:
             if self.feeder.error:
                 raise EngineError(f"feeding the sample to OVS: {self.feeder.error}")
             n += self.feeder.primers
-        last, still = -1, 0
-        while time.monotonic() < deadline:
-            c = self.counters()
-            if c["rx"] >= n:
-                if c["tx"] == last:
-                    still += 1
-                    if still >= 3:
-                        return c
-                else:
-                    still = 0
-                last = c["tx"]
-            time.sleep(0.1)
-        return self.counters()
+        return wait_settled(self.counters, n, deadline, 0.1)
 
     def output(self):
         return vxrun.read_pcap(self.out_pcap)
